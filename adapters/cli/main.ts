@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { EXIT_BAD_INPUT } from './common';
+import { register as craq } from './craq';
+import { register as check } from './check';
+import { register as lin } from './lin';
+import { register as table } from './table';
+import { register as swim } from './swim';
+
+/** The package version, found by walking up from this file (works from dist/ and from ts-jest). */
+function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const f = path.join(dir, 'package.json');
+    if (fs.existsSync(f)) {
+      const v = (JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: unknown; version?: unknown });
+      if (v.name === 'chainrep' && typeof v.version === 'string') return v.version;
+    }
+    dir = path.dirname(dir);
+  }
+  return '0.0.0';
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('chainrep')
+    .description(
+      'CRAQ chain replication, chain tables and SWIM membership as pure, model-checked state machines.\n' +
+        'Exit codes: 0 ok, 1 a finding (violation, illegal history), 2 bad input, 3 unknown.',
+    )
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride();
+  for (const reg of [craq, check, lin, table, swim]) reg(program);
+  // every subcommand maps commander's own parse errors to exit 2
+  const override = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; everything else commander rejects is bad input
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      process.exitCode = ok ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv);
+}

@@ -1,0 +1,2 @@
+/** `chainrep/properties`: fast-check suites and model-check configurations users can run. */
+export {};
