@@ -1,0 +1,286 @@
+/**
+ * Explicit-state model checker over any deterministic model (CRAQ cluster, chain manager,
+ * SWIM): breadth-first (shortest counterexamples) or depth-first, a visited set of 64-bit
+ * fingerprints of a canonical encoding, state and depth limits reported honestly
+ * (`exhaustive: false`), safety invariants at every state, terminal invariants at states
+ * with no enabled action (e.g. linearizability of a completed history), and an optional
+ * liveness goal ("from every reachable state a goal state is reachable", checked on the
+ * full graph when the search was exhaustive).
+ *
+ * Pure: no clock. Progress is reported through a callback every `progressEvery` states; the
+ * caller measures time.
+ */
+import { InvariantViolation } from '../types';
+import { FingerprintSet, IntColumn, hash64 } from './fingerprint';
+
+export interface Invariant<S> {
+  readonly id: string;
+  /** null when the state satisfies the invariant, else a readable reason. */
+  check(s: S): string | null;
+}
+
+export interface ExplorerModel<S, A> {
+  readonly name: string;
+  initial(): S;
+  /** Enabled actions, in a deterministic order (trace replay relies on it). */
+  actions(s: S): readonly A[];
+  /** The successor. Pure. May throw InvariantViolation (a machine's own assertion). */
+  apply(s: S, a: A): S;
+  /** Canonical encoding: equal strings = equivalent states (symmetry reduction lives here). */
+  encode(s: S): string;
+  readonly invariants: readonly Invariant<S>[];
+  /** Checked at states with no enabled action. */
+  readonly terminalInvariants?: readonly Invariant<S>[];
+  /** Liveness under fairness: every reachable state can reach a state satisfying `test`. */
+  readonly goal?: { readonly id: string; test(s: S): boolean };
+  /** One trace line: which node, which message, the versions after it. */
+  describe(before: S, a: A, after: S): string;
+  /** Optional one-line summary of a state, printed at the end of a trace. */
+  summarize?(s: S): string;
+}
+
+export interface ExploreOptions {
+  readonly mode?: 'bfs' | 'dfs';
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  /** Stop after this many violations (default 1). */
+  readonly maxViolations?: number;
+  readonly progressEvery?: number;
+  readonly onProgress?: (p: ExploreProgress) => void;
+}
+
+export interface ExploreProgress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly frontier: number;
+}
+
+export interface Violation {
+  readonly invariant: string;
+  readonly message: string;
+  readonly depth: number;
+  /** Readable steps from the initial state, one per transition. */
+  readonly trace: readonly string[];
+}
+
+export interface ExploreResult {
+  readonly model: string;
+  readonly mode: 'bfs' | 'dfs';
+  readonly states: number;
+  readonly transitions: number;
+  /** Greatest depth reached. */
+  readonly depth: number;
+  /** true only when every reachable state was expanded (no limit was hit, no early stop). */
+  readonly exhaustive: boolean;
+  /** Why the search stopped early, when it did. */
+  readonly limitedBy: 'maxStates' | 'maxDepth' | 'violations' | null;
+  readonly terminalStates: number;
+  readonly violations: readonly Violation[];
+  /** Explorer bookkeeping bytes per stored state (fingerprint table, parents, actions). */
+  readonly bytesPerState: number;
+  /** Whether the liveness goal was checked (needs an exhaustive search). */
+  readonly livenessChecked: boolean;
+}
+
+interface Frame<S, A> {
+  readonly id: number;
+  readonly state: S;
+  readonly depth: number;
+  actions?: readonly A[];
+  next?: number;
+}
+
+export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions = {}): ExploreResult {
+  const mode = opts.mode ?? 'bfs';
+  const maxStates = opts.maxStates ?? 1_000_000;
+  const maxDepth = opts.maxDepth ?? Number.MAX_SAFE_INTEGER;
+  const maxViolations = opts.maxViolations ?? 1;
+  const progressEvery = opts.progressEvery ?? 50_000;
+
+  const seen = new FingerprintSet();
+  const parent = new IntColumn();
+  const via = new IntColumn(); // index of the action in actions(parent)
+  const depthOf = new IntColumn();
+  const edgesFrom = model.goal ? new IntColumn() : undefined;
+  const edgesTo = model.goal ? new IntColumn() : undefined;
+  const goalIds: number[] = [];
+
+  const violations: Violation[] = [];
+  let transitions = 0;
+  let maxDepthSeen = 0;
+  let terminalStates = 0;
+  let limitedBy: ExploreResult['limitedBy'] = null;
+  let depthCut = false;
+
+  const record = (s: S, p: number, a: number, d: number): number => {
+    const [h, l] = hash64(model.encode(s));
+    const id = seen.add(h, l);
+    if (id < 0) return id;
+    parent.push(p);
+    via.push(a);
+    depthOf.push(d);
+    if (d > maxDepthSeen) maxDepthSeen = d;
+    if (model.goal?.test(s)) goalIds.push(id);
+    return id;
+  };
+
+  const traceTo = (id: number, extra?: string): string[] => {
+    const path: number[] = [];
+    for (let x = id; x > 0; x = parent.get(x)) path.push(via.get(x));
+    path.reverse();
+    const out: string[] = [];
+    let s = model.initial();
+    for (const ai of path) {
+      const a = model.actions(s)[ai];
+      const n = model.apply(s, a);
+      out.push(model.describe(s, a, n));
+      s = n;
+    }
+    if (extra) out.push(extra);
+    if (model.summarize) out.push(`state: ${model.summarize(s)}`);
+    return out;
+  };
+
+  const checkState = (s: S, id: number, terminal: boolean): void => {
+    const lists = terminal && model.terminalInvariants ? [model.invariants, model.terminalInvariants] : [model.invariants];
+    for (const list of lists)
+      for (const inv of list) {
+        const why = inv.check(s);
+        if (why !== null) {
+          violations.push({ invariant: inv.id, message: why, depth: depthOf.get(id), trace: traceTo(id) });
+          return;
+        }
+      }
+  };
+
+  const s0 = model.initial();
+  record(s0, -1, -1, 0);
+  const frontier: Frame<S, A>[] = [{ id: 0, state: s0, depth: 0 }];
+  let head = 0; // bfs queue head
+
+  const done = () => violations.length >= maxViolations;
+
+  while (!done()) {
+    let frame: Frame<S, A>;
+    if (mode === 'bfs') {
+      if (head >= frontier.length) break;
+      frame = frontier[head];
+      (frontier as (Frame<S, A> | undefined)[])[head] = undefined;
+      head++;
+      if (head > 65536 && head * 2 > frontier.length) {
+        frontier.splice(0, head);
+        head = 0;
+      }
+    } else {
+      if (frontier.length === 0) break;
+      frame = frontier[frontier.length - 1];
+    }
+
+    if (frame.actions === undefined) {
+      frame.actions = model.actions(frame.state);
+      frame.next = 0;
+      checkState(frame.state, frame.id, frame.actions.length === 0);
+      if (frame.actions.length === 0) terminalStates++;
+      if (done()) break;
+      if (frame.depth >= maxDepth && frame.actions.length > 0) {
+        depthCut = true;
+        frame.actions = [];
+      }
+    }
+
+    // bfs expands all successors at once; dfs one per visit
+    while (frame.next! < frame.actions.length) {
+      const ai = frame.next!++;
+      const a = frame.actions[ai];
+      let n: S;
+      try {
+        n = model.apply(frame.state, a);
+      } catch (e) {
+        if (!(e instanceof InvariantViolation)) throw e;
+        const line = model.describe(frame.state, a, frame.state) + `  !! ${e.message}`;
+        violations.push({ invariant: e.invariant, message: e.message, depth: frame.depth + 1, trace: traceTo(frame.id, line) });
+        break;
+      }
+      transitions++;
+      const id = record(n, frame.id, ai, frame.depth + 1);
+      if (edgesFrom) {
+        edgesFrom.push(frame.id);
+        edgesTo!.push(id >= 0 ? id : -1 - id);
+      }
+      if (id >= 0) {
+        if (seen.size >= maxStates) {
+          limitedBy = 'maxStates';
+          break;
+        }
+        if (opts.onProgress && seen.size % progressEvery === 0)
+          opts.onProgress({ states: seen.size, transitions, depth: maxDepthSeen, frontier: frontier.length - head });
+        frontier.push({ id, state: n, depth: frame.depth + 1 });
+        if (mode === 'dfs') break;
+      }
+    }
+    if (limitedBy) break;
+    if (mode === 'dfs' && frame.next! >= frame.actions.length && frontier[frontier.length - 1] === frame) frontier.pop();
+  }
+
+  if (!limitedBy && done() && (mode === 'bfs' ? head < frontier.length : frontier.length > 0)) limitedBy = 'violations';
+  if (!limitedBy && depthCut) limitedBy = 'maxDepth';
+  const exhaustive = limitedBy === null;
+
+  let livenessChecked = false;
+  if (model.goal && exhaustive && violations.length < maxViolations) {
+    livenessChecked = true;
+    const stuck = firstStateThatCannotReach(seen.size, edgesFrom!, edgesTo!, goalIds);
+    if (stuck >= 0)
+      violations.push({
+        invariant: model.goal.id,
+        message: `a reachable state (depth ${depthOf.get(stuck)}) from which no goal state is reachable`,
+        depth: depthOf.get(stuck),
+        trace: traceTo(stuck),
+      });
+  }
+
+  const bytes = seen.bytes + parent.bytes + via.bytes + depthOf.bytes + (edgesFrom ? edgesFrom.bytes + edgesTo!.bytes : 0);
+  return {
+    model: model.name,
+    mode,
+    states: seen.size,
+    transitions,
+    depth: maxDepthSeen,
+    exhaustive,
+    limitedBy,
+    terminalStates,
+    violations,
+    bytesPerState: Math.round(bytes / Math.max(1, seen.size)),
+    livenessChecked,
+  };
+}
+
+/** Backward reachability from the goal states; returns the smallest id not reaching one, or -1. */
+function firstStateThatCannotReach(n: number, from: IntColumn, to: IntColumn, goals: readonly number[]): number {
+  const m = from.length;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[to.get(e) + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, n);
+  const rev = new Int32Array(m);
+  for (let e = 0; e < m; e++) rev[fill[to.get(e)]++] = from.get(e);
+  const ok = new Uint8Array(n);
+  const queue: number[] = [];
+  for (const g of goals) if (!ok[g]) {
+    ok[g] = 1;
+    queue.push(g);
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const x = queue[qi];
+    for (let e = start[x]; e < start[x + 1]; e++) {
+      const p = rev[e];
+      if (!ok[p]) {
+        ok[p] = 1;
+        queue.push(p);
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (!ok[i]) return i;
+  return -1;
+}
