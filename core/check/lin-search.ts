@@ -1,0 +1,256 @@
+/**
+ * The Wing & Gong / Lowe linearizability search with memoisation, for ONE partition (one key)
+ * of a history. Pure: no clock, no I/O. The caller supplies limits (a step budget and/or a
+ * `deadline()` predicate the adapter implements with its clock).
+ *
+ * Algorithm (Lowe 2017, "Testing for linearizability", as implemented by Porcupine):
+ * every operation contributes a call entry and, if it returned, a return entry; entries sit
+ * in one doubly linked list sorted by time (calls before returns at equal times, so touching
+ * intervals count as concurrent). Scanning from the head, a call entry whose operation the
+ * model accepts in the current state is *linearised*: both its entries are lifted out of the
+ * list and the scan restarts at the head. Reaching a return entry means the operation it
+ * belongs to was not linearised although every operation that could precede it was tried:
+ * backtrack (pop the last linearised operation, re-insert its entries, continue after it).
+ * Memoisation: a configuration is (set of linearised operations, model state); one that was
+ * already explored is never explored again (the cache stores the bitset and the state and
+ * compares them exactly, so no hash collision can make the search unsound).
+ * Pending operations (no return) have no return entry: they may be linearised anywhere after
+ * their call, or never. The search succeeds as soon as every *completed* operation is
+ * linearised: the pending ones not linearised by then are placed after everything, where they
+ * observe nothing that is checked (Porcupine's "return = +infinity").
+ *
+ * proofs-notes/linearizability.md argues soundness and completeness.
+ */
+import { hash64 } from './fingerprint';
+import type { LinOperation } from './lin-types';
+
+/** A sequential specification. `step` returns undefined when `op` (with its recorded output)
+ * is impossible in `state`; for a pending op (no `return`) the output is unknown. */
+export interface LinModel<S> {
+  readonly name: string;
+  readonly init: S;
+  step(state: S, op: LinOperation): S | undefined;
+  /** A 32-bit hash consistent with `equal`. */
+  hash(state: S): number;
+  equal(a: S, b: S): boolean;
+}
+
+export interface SearchLimits {
+  /** Stop with `unknown` after this many search steps (one step = one list entry visited). */
+  readonly stepBudget?: number;
+  /** Called every `DEADLINE_EVERY` steps; returning true stops the search with `unknown`. */
+  readonly deadline?: () => boolean;
+  /** Memoise configurations (default true). `false` exists to measure what memoisation buys. */
+  readonly memo?: boolean;
+  /** Called every `PROGRESS_EVERY` steps with the steps taken so far in this search. */
+  readonly onProgress?: (steps: number) => void;
+}
+
+export type SearchOutcome =
+  /** `order`: indices (into the searched array) of the linearised operations, in order. */
+  | { readonly kind: 'ok'; readonly steps: number; readonly order: readonly number[] }
+  | { readonly kind: 'illegal'; readonly steps: number }
+  | { readonly kind: 'unknown'; readonly steps: number; readonly reason: 'stepBudget' | 'deadline' };
+
+export const DEADLINE_EVERY = 1024;
+export const PROGRESS_EVERY = 1 << 16;
+
+/** murmur3's 32-bit finaliser: a bijective mix (not a generator; no state). */
+export function mix32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Exact memo of (bitset, state) configurations. Keyed by a 53-bit number combining an
+ * incrementally maintained Zobrist hash of the bitset with the state hash; buckets hold
+ * copies of the bitset and the state, compared exactly.
+ */
+class Memo<S> {
+  private readonly table = new Map<number, { bits: Uint32Array; state: S }[]>();
+  constructor(private readonly model: LinModel<S>) {}
+  /** true if (bits, state) was absent (and is now recorded). */
+  add(hz1: number, hz2: number, bits: Uint32Array, state: S): boolean {
+    const sh = this.model.hash(state);
+    const key = ((hz1 ^ sh) >>> 0) * 0x200000 + ((hz2 ^ mix32(sh ^ 0x5bd1e995)) & 0x1fffff);
+    const bucket = this.table.get(key);
+    if (bucket === undefined) {
+      this.table.set(key, [{ bits: bits.slice(), state }]);
+      return true;
+    }
+    for (const e of bucket) {
+      if (this.model.equal(e.state, state) && sameBits(e.bits, bits)) return false;
+    }
+    bucket.push({ bits: bits.slice(), state });
+    return true;
+  }
+}
+
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Search for a linearisation of `ops` (all on one key) under `model`. */
+export function searchLinearization<S>(
+  ops: readonly LinOperation[],
+  model: LinModel<S>,
+  limits: SearchLimits = {},
+): SearchOutcome {
+  const n = ops.length;
+  const memoOn = limits.memo !== false;
+  const budget = limits.stepBudget ?? Infinity;
+  // ---- entries: 0 is the head sentinel; -1 is "none" ----
+  const times: number[] = [];
+  const kinds: number[] = []; // 0 call, 1 return
+  const owners: number[] = [];
+  let completed = 0;
+  for (let i = 0; i < n; i++) {
+    const o = ops[i];
+    times.push(o.call);
+    kinds.push(0);
+    owners.push(i);
+    if (o.return !== undefined) {
+      times.push(o.return);
+      kinds.push(1);
+      owners.push(i);
+      completed++;
+    }
+  }
+  const m = times.length;
+  const sorted = Array.from({ length: m }, (_, j) => j).sort(
+    (a, b) => times[a] - times[b] || kinds[a] - kinds[b] || owners[a] - owners[b],
+  );
+  const next = new Int32Array(m + 1);
+  const prev = new Int32Array(m + 1);
+  const isCall = new Uint8Array(m + 1);
+  const opOf = new Int32Array(m + 1);
+  const match = new Int32Array(m + 1); // call entry -> its return entry, 0 when pending
+  const callEntryOf = new Int32Array(n);
+  let last = 0;
+  for (let r = 0; r < m; r++) {
+    const e = r + 1;
+    const j = sorted[r];
+    isCall[e] = kinds[j] === 0 ? 1 : 0;
+    opOf[e] = owners[j];
+    if (kinds[j] === 0) callEntryOf[owners[j]] = e;
+    else match[callEntryOf[owners[j]]] = e;
+    next[last] = e;
+    prev[e] = last;
+    last = e;
+  }
+  next[last] = -1;
+
+  const lift = (e: number): void => {
+    next[prev[e]] = next[e];
+    if (next[e] !== -1) prev[next[e]] = prev[e];
+    const r = match[e];
+    if (r !== 0) {
+      next[prev[r]] = next[r];
+      if (next[r] !== -1) prev[next[r]] = prev[r];
+    }
+  };
+  const unlift = (e: number): void => {
+    const r = match[e];
+    if (r !== 0) {
+      next[prev[r]] = r;
+      if (next[r] !== -1) prev[next[r]] = r;
+    }
+    next[prev[e]] = e;
+    if (next[e] !== -1) prev[next[e]] = e;
+  };
+
+  // ---- Zobrist keys for the bitset of linearised operations ----
+  const z1 = new Uint32Array(n);
+  const z2 = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    z1[i] = mix32(i * 2 + 0x3c6ef372);
+    z2[i] = mix32(i * 2 + 0x3c6ef373);
+  }
+  const bits = new Uint32Array((n + 31) >>> 5);
+  let hz1 = 0;
+  let hz2 = 0;
+  const memo = new Memo(model);
+  if (memoOn) memo.add(hz1, hz2, bits, model.init);
+
+  const stackEntry = new Int32Array(n);
+  const stackState: S[] = new Array<S>(n);
+  let sp = 0;
+  let state = model.init;
+  let done = 0; // completed operations linearised
+  let steps = 0;
+  let entry = next[0];
+
+  while (done < completed) {
+    steps++;
+    if (steps > budget) return { kind: 'unknown', steps: steps - 1, reason: 'stepBudget' };
+    if ((steps & (DEADLINE_EVERY - 1)) === 0) {
+      if (limits.deadline?.()) return { kind: 'unknown', steps, reason: 'deadline' };
+      if ((steps & (PROGRESS_EVERY - 1)) === 0) limits.onProgress?.(steps);
+    }
+    // While a completed op is unlinearised its return entry is in the list, and the scan
+    // reaches that return entry before the end: entry is never -1 here.
+    if (isCall[entry] === 1) {
+      const i = opOf[entry];
+      const ns = model.step(state, ops[i]);
+      if (ns !== undefined) {
+        let fresh = true;
+        if (memoOn) {
+          bits[i >>> 5] |= 1 << (i & 31);
+          hz1 ^= z1[i];
+          hz2 ^= z2[i];
+          fresh = memo.add(hz1, hz2, bits, ns);
+          if (!fresh) {
+            bits[i >>> 5] &= ~(1 << (i & 31));
+            hz1 ^= z1[i];
+            hz2 ^= z2[i];
+          }
+        }
+        if (fresh) {
+          stackEntry[sp] = entry;
+          stackState[sp] = state;
+          sp++;
+          state = ns;
+          if (match[entry] !== 0) done++;
+          lift(entry);
+          entry = next[0];
+          continue;
+        }
+      }
+      entry = next[entry];
+    } else {
+      if (sp === 0) return { kind: 'illegal', steps };
+      sp--;
+      entry = stackEntry[sp];
+      state = stackState[sp];
+      const i = opOf[entry];
+      if (memoOn) {
+        bits[i >>> 5] &= ~(1 << (i & 31));
+        hz1 ^= z1[i];
+        hz2 ^= z2[i];
+      }
+      if (match[entry] !== 0) done--;
+      unlift(entry);
+      entry = next[entry];
+    }
+  }
+  const order: number[] = [];
+  for (let k = 0; k < sp; k++) order.push(opOf[stackEntry[k]]);
+  return { kind: 'ok', steps, order };
+}
+
+/** 32-bit hash of a JSON-able scalar (number, string or null); equal values hash equal (0 and -0 too). */
+export function hashScalar(v: number | string | boolean | null): number {
+  if (v === null) return 0x9e3779b9;
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return mix32(v ^ 0x27d4eb2f);
+    return hash64('n' + String(v))[0];
+  }
+  if (typeof v === 'boolean') return v ? 0x7f4a7c15 : 0x165667b1;
+  return hash64('s' + v)[1];
+}
