@@ -1,0 +1,733 @@
+/**
+ * The CRAQ storage target as a pure machine: `step(config, state, input) -> [state, effects]`.
+ *
+ * Write path (ANCHORS.md "3FS: CRAQ as shipped", every replica runs the same handler):
+ *  1. chain-version check (RoutingVersionMismatch); a client write to a non-head -> RoutingError;
+ *  2. de-duplication per (client, chain, channel) with sequence numbers and cached results,
+ *     durable on every replica so a new head can answer a retry;
+ *  3. a per-chunk lock with a bounded queue on every replica, held through forward and commit;
+ *  4. head: updateVer + 1 (ChunkAdvanceUpdate if a version is pending); successor, given u:
+ *     u <= commitVer -> ChunkCommittedUpdate (success, stop), u <= updateVer ->
+ *     ChunkStaleUpdate (success, keep forwarding), u > updateVer + 1 -> ChunkMissingUpdate;
+ *  5. the pending (dirty) version is persisted, then forwarded; the tail commits at once;
+ *  6. on the successor's ack (checksums must match) the replica commits and acks upstream;
+ *  7. forwarding retries with backoff (100 ms .. 1 s, 60 s total), re-reading routing on
+ *     every attempt, so a new successor gets the update.
+ * Read path: clean chunks are served by any serving replica; dirty ones per policy:
+ * `3fs` -> ChunkNotCommit (or the pending data when the read is relaxed); `craq` -> ask the
+ * tail which version is committed, then serve that version.
+ *
+ * State = durable (chunks, retry cache, epoch: survives a crash) + volatile (routing,
+ * locks, parked reads: lost on a crash). Every send of a step that changed durable state
+ * rides in that step's `persist` effect (`thenSend`), so nothing leaves a node before
+ * the state it reflects is durable, in any adapter.
+ */
+import { ChainId, ChunkId, ClientId, TargetId } from '../../spec/ids';
+import { Chain, RoutingTable, writeTargets } from '../../spec/routing';
+import {
+  Ack,
+  Address,
+  CraqMessage,
+  DirtyReadPolicy,
+  ErrorCode,
+  Forward,
+  ReadReq,
+  TargetMessage,
+  VersionQuery,
+  VersionReply,
+  WriteReq,
+  toClient,
+  toTarget,
+} from '../../spec/craq';
+import { PMap } from '../pmap';
+import { StepResult, invariant } from '../types';
+import { applyWrite, checksumAfterWrite, checksumOf, readRange } from './checksum';
+import { CraqMutant } from './mutants';
+
+// ---------------------------------------------------------------- config
+
+export interface TargetConfig {
+  readonly self: TargetId;
+  readonly chunkSizeBytes: number;
+  readonly dirtyRead: DirtyReadPolicy;
+  /** Updates queued behind a chunk's lock before TargetBusy. */
+  readonly pendingWritesMax: number;
+  readonly forwardBackoffMinMs: number;
+  readonly forwardBackoffMaxMs: number;
+  readonly forwardRetryTotalMs: number;
+  /** How long a read parked on a tail version query waits before ChunkNotCommit. */
+  readonly versionQueryTimeoutMs: number;
+  readonly mutant?: CraqMutant;
+}
+
+export const DEFAULT_TARGET_CONFIG: Omit<TargetConfig, 'self'> = {
+  chunkSizeBytes: 512 * 1024,
+  dirtyRead: '3fs',
+  pendingWritesMax: 1024,
+  forwardBackoffMinMs: 100,
+  forwardBackoffMaxMs: 1000,
+  forwardRetryTotalMs: 60_000,
+  versionQueryTimeoutMs: 1000,
+};
+
+// ---------------------------------------------------------------- state
+
+export interface ClientTag {
+  readonly client: ClientId;
+  readonly channel: number;
+  readonly seq: number;
+}
+
+export interface PendingVersion {
+  readonly ver: number;
+  /** The whole chunk at this version. */
+  readonly data: Uint8Array;
+  readonly sum: number;
+  readonly tag: ClientTag;
+  /** What to forward: the write (offset, bytes), or the whole chunk when `full`. */
+  readonly offset: number;
+  readonly delta: Uint8Array;
+  readonly full: boolean;
+}
+
+/** One chunk on one replica. updateVer = pending?.ver ?? commitVer. */
+export interface ChunkReplica {
+  readonly commitVer: number;
+  readonly data: Uint8Array;
+  readonly sum: number;
+  /** The chain version the committed version was stamped with. */
+  readonly chainVer: number;
+  readonly pending?: PendingVersion;
+}
+
+export const EMPTY_REPLICA: ChunkReplica = { commitVer: 0, data: new Uint8Array(0), sum: 0, chainVer: 0 };
+
+export type WriteResult = { readonly ok: true; readonly commitVer: number } | { readonly ok: false; readonly code: ErrorCode };
+
+export interface RetryEntry {
+  readonly seq: number;
+  readonly ver: number;
+  readonly chunk: ChunkId;
+  readonly result?: WriteResult;
+}
+
+export interface Durable {
+  readonly chunks: PMap<ChunkReplica>;
+  /** (client, chain, channel) -> last sequence number, its version and (once known) its result. */
+  readonly retry: PMap<RetryEntry>;
+  /** Chunks with a pending version, sorted. */
+  readonly dirty: readonly ChunkId[];
+  /** Restart count; makes query ids unique across restarts. */
+  readonly epoch: number;
+}
+
+export type ReplyTo = { readonly kind: 'client'; readonly tag: ClientTag } | { readonly kind: 'target'; readonly id: TargetId };
+
+/** The update a chunk's lock holder is driving down the chain. */
+export interface ActiveUpdate {
+  readonly chain: ChainId;
+  readonly ver: number;
+  readonly tag: ClientTag;
+  readonly replyTo: readonly ReplyTo[];
+  readonly successor: TargetId;
+  readonly attempt: number;
+  readonly firstSentMs: number;
+  readonly retryAtMs: number;
+}
+
+/** An update waiting for a chunk's lock. `ver` is undefined for a client write at the head. */
+export interface QueuedUpdate {
+  readonly chain: ChainId;
+  readonly chunk: ChunkId;
+  readonly offset: number;
+  readonly data: Uint8Array;
+  readonly full: boolean;
+  readonly tag: ClientTag;
+  readonly ver: number | undefined;
+  readonly from: ReplyTo | undefined;
+}
+
+export interface ChunkLock {
+  readonly active?: ActiveUpdate;
+  readonly queue: readonly QueuedUpdate[];
+}
+
+export interface ParkedRead {
+  readonly client: ClientId;
+  readonly reqId: number;
+  readonly chunk: ChunkId;
+  readonly offset: number;
+  readonly length: number;
+  readonly expiresAtMs: number;
+}
+
+export interface Volatile {
+  /** null until the first routing table arrives (and again after a crash). */
+  readonly routing: ReadonlyMap<ChainId, Chain> | null;
+  readonly locks: ReadonlyMap<ChunkId, ChunkLock>;
+  readonly reads: ReadonlyMap<number, ParkedRead>;
+  readonly nextQid: number;
+}
+
+export interface TargetState {
+  readonly durable: Durable;
+  readonly volatile: Volatile;
+}
+
+export function initialTargetState(): TargetState {
+  return {
+    durable: { chunks: PMap.empty(), retry: PMap.empty(), dirty: [], epoch: 0 },
+    volatile: emptyVolatile(),
+  };
+}
+
+export function emptyVolatile(): Volatile {
+  return { routing: null, locks: new Map(), reads: new Map(), nextQid: 0 };
+}
+
+export function replicaOf(s: TargetState, chunk: ChunkId): ChunkReplica {
+  return s.durable.chunks.get(chunk) ?? EMPTY_REPLICA;
+}
+
+export function updateVerOf(r: ChunkReplica): number {
+  return r.pending ? r.pending.ver : r.commitVer;
+}
+
+// ---------------------------------------------------------------- inputs and effects
+
+export type TargetInput =
+  | { readonly kind: 'received'; readonly msg: TargetMessage; readonly nowMs: number }
+  | { readonly kind: 'routing'; readonly table: RoutingTable; readonly nowMs: number }
+  | { readonly kind: 'tick'; readonly nowMs: number }
+  | { readonly kind: 'crashed' };
+
+export interface SendEffect {
+  readonly kind: 'send';
+  readonly to: Address;
+  readonly msg: CraqMessage;
+}
+
+export type TargetEffect =
+  | SendEffect
+  /** Make these chunk replicas and retry entries durable, then send `thenSend`. */
+  | {
+      readonly kind: 'persist';
+      readonly chunks: readonly (readonly [ChunkId, ChunkReplica])[];
+      readonly retry: readonly (readonly [string, RetryEntry])[];
+      readonly thenSend: readonly SendEffect[];
+    }
+  | { readonly kind: 'scheduleTick'; readonly atMs: number }
+  /** An input that changed nothing, with the reason (explicit outcome, never a silent drop). */
+  | { readonly kind: 'ignored'; readonly reason: string };
+
+// ---------------------------------------------------------------- step
+
+interface Ctx {
+  readonly cfg: TargetConfig;
+  readonly nowMs: number;
+  d: Durable;
+  v: Volatile;
+  readonly sends: SendEffect[];
+  readonly other: TargetEffect[];
+  readonly touched: Map<ChunkId, ChunkReplica>;
+  readonly retryTouched: Map<string, RetryEntry>;
+}
+
+export function step(cfg: TargetConfig, state: TargetState, input: TargetInput): StepResult<TargetState, TargetEffect> {
+  if (input.kind === 'crashed') {
+    return [{ durable: { ...state.durable, epoch: state.durable.epoch + 1 }, volatile: emptyVolatile() }, []];
+  }
+  const c: Ctx = {
+    cfg,
+    nowMs: input.nowMs,
+    d: state.durable,
+    v: state.volatile,
+    sends: [],
+    other: [],
+    touched: new Map(),
+    retryTouched: new Map(),
+  };
+  switch (input.kind) {
+    case 'received':
+      onReceived(c, input.msg);
+      break;
+    case 'routing':
+      onRouting(c, input.table);
+      break;
+    case 'tick':
+      onTick(c);
+      break;
+  }
+  const effects: TargetEffect[] = [];
+  if (c.touched.size > 0 || c.retryTouched.size > 0) {
+    effects.push({ kind: 'persist', chunks: [...c.touched], retry: [...c.retryTouched], thenSend: c.sends });
+  } else {
+    effects.push(...c.sends);
+  }
+  effects.push(...c.other);
+  const next: TargetState = { durable: c.d, volatile: c.v };
+  for (const [chunk, r] of c.touched) assertReplica(chunk, r);
+  return [next, effects];
+}
+
+/** INV-CRAQ-1: commitVer <= updateVer <= commitVer + 1. */
+function assertReplica(chunk: ChunkId, r: ChunkReplica): void {
+  const u = updateVerOf(r);
+  invariant(r.commitVer <= u && u <= r.commitVer + 1, 'INV-CRAQ-1', () => `chunk ${chunk}: commitVer ${r.commitVer}, updateVer ${u}`);
+}
+
+// ---------------------------------------------------------------- helpers: state edits
+
+function putReplica(c: Ctx, chunk: ChunkId, r: ChunkReplica): void {
+  const before = c.d.chunks.get(chunk);
+  const wasDirty = before?.pending !== undefined;
+  const isDirty = r.pending !== undefined;
+  let dirty = c.d.dirty;
+  if (wasDirty !== isDirty) dirty = isDirty ? [...dirty, chunk].sort() : dirty.filter((x) => x !== chunk);
+  c.d = { ...c.d, chunks: c.d.chunks.set(chunk, r), dirty };
+  c.touched.set(chunk, r);
+}
+
+function retryKey(c: Ctx, client: ClientId, chain: ChainId, channel: number): string {
+  return c.cfg.mutant === 'dedupeIgnoresChannel' ? `${client}/${chain}` : `${client}/${chain}/${channel}`;
+}
+
+function putRetry(c: Ctx, key: string, e: RetryEntry): void {
+  c.d = { ...c.d, retry: c.d.retry.set(key, e) };
+  c.retryTouched.set(key, e);
+}
+
+function setLock(c: Ctx, chunk: ChunkId, lock: ChunkLock | undefined): void {
+  const locks = new Map(c.v.locks);
+  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) locks.delete(chunk);
+  else locks.set(chunk, lock);
+  c.v = { ...c.v, locks };
+}
+
+function send(c: Ctx, to: Address, msg: CraqMessage): void {
+  c.sends.push({ kind: 'send', to, msg });
+}
+
+function ignore(c: Ctx, reason: string): void {
+  c.other.push({ kind: 'ignored', reason });
+}
+
+// ---------------------------------------------------------------- helpers: routing
+
+interface Role {
+  readonly chain: Chain;
+  readonly writePath: readonly TargetId[];
+  readonly pos: number;
+  readonly serving: boolean;
+}
+
+function roleIn(c: Ctx, chainId: ChainId): Role | ErrorCode {
+  if (c.v.routing === null) return 'TargetNotReady';
+  const chain = c.v.routing.get(chainId);
+  if (!chain) return 'RoutingError';
+  const writePath = writeTargets(chain).map((x) => x.target);
+  const me = chain.targets.find((x) => x.target === c.cfg.self);
+  return { chain, writePath, pos: writePath.indexOf(c.cfg.self), serving: me?.state === 'serving' };
+}
+
+const successorOf = (r: Role): TargetId | undefined => (r.pos >= 0 ? r.writePath[r.pos + 1] : undefined);
+const isHead = (r: Role) => r.pos === 0;
+const isTail = (r: Role) => r.pos >= 0 && r.pos === r.writePath.length - 1;
+
+// ---------------------------------------------------------------- inputs
+
+function onReceived(c: Ctx, msg: TargetMessage): void {
+  switch (msg.kind) {
+    case 'write':
+      return onClientWrite(c, msg);
+    case 'forward':
+      return onForward(c, msg);
+    case 'ack':
+      return onAck(c, msg);
+    case 'read':
+      return onRead(c, msg);
+    case 'versionQuery':
+      return onVersionQuery(c, msg);
+    case 'versionReply':
+      return onVersionReply(c, msg);
+  }
+}
+
+function onRouting(c: Ctx, table: RoutingTable): void {
+  const old = c.v.routing;
+  const routing = new Map<ChainId, Chain>();
+  for (const ch of table.chains) {
+    const prev = old?.get(ch.id);
+    // INV-CRAQ-5: a target never goes back to an older chain version
+    routing.set(ch.id, prev && prev.version > ch.version ? prev : ch);
+  }
+  c.v = { ...c.v, routing };
+  redriveDirty(c);
+}
+
+function onTick(c: Ctx): void {
+  // forwarding retries: re-read routing on every attempt (3FS ReliableForwarding)
+  for (const [chunk, lock] of c.v.locks) {
+    const a = lock.active;
+    if (!a || c.nowMs < a.retryAtMs) continue;
+    if (c.nowMs - a.firstSentMs >= c.cfg.forwardRetryTotalMs) {
+      finishActive(c, chunk, { ok: false, code: 'Timeout' });
+      continue;
+    }
+    const role = roleIn(c, a.chain);
+    const succ = typeof role === 'string' ? undefined : successorOf(role);
+    const attempt = a.attempt + 1;
+    const retryAtMs = c.nowMs + backoffMs(c.cfg, attempt);
+    if (typeof role !== 'string' && role.pos >= 0 && succ === undefined) {
+      // the successor was removed and we are the tail now: commit locally
+      commitActive(c, chunk, a, undefined);
+      continue;
+    }
+    setLock(c, chunk, { ...lock, active: { ...a, attempt, retryAtMs, successor: succ ?? a.successor } });
+    if (succ !== undefined && typeof role !== 'string') sendForward(c, chunk, a.chain, role.chain.version, a.ver, a.tag, succ);
+    c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+  }
+  // reads parked on a tail version query that never answered
+  for (const [qid, p] of c.v.reads) {
+    if (c.nowMs < p.expiresAtMs) continue;
+    const reads = new Map(c.v.reads);
+    reads.delete(qid);
+    c.v = { ...c.v, reads };
+    send(c, toClient(p.client), { kind: 'readReply', client: p.client, reqId: p.reqId, chunk: p.chunk, from: c.cfg.self, ok: false, code: 'ChunkNotCommit' });
+  }
+  redriveDirty(c);
+}
+
+function backoffMs(cfg: TargetConfig, attempt: number): number {
+  return Math.min(cfg.forwardBackoffMaxMs, cfg.forwardBackoffMinMs * 2 ** Math.min(attempt, 30));
+}
+
+// ---------------------------------------------------------------- write path
+
+function replyWrite(c: Ctx, tag: ClientTag, chunk: ChunkId, result: WriteResult): void {
+  send(c, toClient(tag.client), { kind: 'writeReply', client: tag.client, channel: tag.channel, seq: tag.seq, chunk, ...result });
+}
+
+function reply(c: Ctx, to: ReplyTo | undefined, chain: ChainId, chainVer: number, chunk: ChunkId, ver: number, result: WriteResult, sum: number, code?: 'ChunkStaleUpdate' | 'ChunkCommittedUpdate'): void {
+  if (to === undefined) return;
+  if (to.kind === 'client') return replyWrite(c, to.tag, chunk, result);
+  const base = { kind: 'ack' as const, from: c.cfg.self, chain, chainVer, chunk, ver };
+  const msg: Ack = result.ok ? { ...base, ok: true, sum, code } : { ...base, ok: false, code: result.code };
+  send(c, toTarget(to.id), msg);
+}
+
+const sameTag = (a: ClientTag, b: ClientTag) => a.client === b.client && a.channel === b.channel && a.seq === b.seq;
+
+function onClientWrite(c: Ctx, m: WriteReq): void {
+  const tag: ClientTag = { client: m.client, channel: m.channel, seq: m.seq };
+  const role = roleIn(c, m.chain);
+  if (typeof role === 'string') return replyWrite(c, tag, m.chunk, { ok: false, code: role });
+  if (m.chainVer !== role.chain.version) return replyWrite(c, tag, m.chunk, { ok: false, code: 'RoutingVersionMismatch' });
+  if (!isHead(role)) return replyWrite(c, tag, m.chunk, { ok: false, code: 'RoutingError' });
+  if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return replyWrite(c, tag, m.chunk, { ok: false, code: 'InvalidRange' });
+
+  const key = retryKey(c, m.client, m.chain, m.channel);
+  const e = c.d.retry.get(key);
+  if (e) {
+    if (m.seq < e.seq) return replyWrite(c, tag, m.chunk, { ok: false, code: 'DuplicateUpdate' });
+    const same = m.seq === e.seq || (c.cfg.mutant === 'dedupeIgnoresSeq' && e.result !== undefined);
+    if (same && e.result) return replyWrite(c, tag, m.chunk, e.result);
+    if (same && m.seq === e.seq) {
+      // the same write again while it is still in progress somewhere
+      const lock = c.v.locks.get(m.chunk);
+      if (lock?.active && sameTag(lock.active.tag, tag)) {
+        if (!lock.active.replyTo.some((r) => r.kind === 'client')) setLock(c, m.chunk, { ...lock, active: { ...lock.active, replyTo: [...lock.active.replyTo, { kind: 'client', tag }] } });
+        return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already in progress`);
+      }
+      if (lock?.queue.some((q) => sameTag(q.tag, tag))) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
+      const r = replicaOf({ durable: c.d, volatile: c.v }, m.chunk);
+      if (r.commitVer >= e.ver) {
+        const result: WriteResult = { ok: true, commitVer: e.ver };
+        putRetry(c, key, { ...e, result });
+        return replyWrite(c, tag, m.chunk, result);
+      }
+      if (r.pending && r.pending.ver === e.ver && sameTag(r.pending.tag, tag)) {
+        // a pending version of this very write that nobody drives (after a crash): drive it
+        return enqueue(c, { chain: m.chain, chunk: m.chunk, offset: 0, data: r.pending.data, full: true, tag, ver: e.ver, from: { kind: 'client', tag } });
+      }
+      // its pending version was lost (reset): apply it anew below
+    }
+  }
+  enqueue(c, { chain: m.chain, chunk: m.chunk, offset: m.offset, data: m.data, full: false, tag, ver: undefined, from: { kind: 'client', tag } });
+}
+
+function onForward(c: Ctx, m: Forward): void {
+  const tag: ClientTag = { client: m.client, channel: m.channel, seq: m.seq };
+  const from: ReplyTo = { kind: 'target', id: m.from };
+  const fail = (code: ErrorCode) => reply(c, from, m.chain, m.chainVer, m.chunk, m.ver, { ok: false, code }, 0);
+  const role = roleIn(c, m.chain);
+  if (typeof role === 'string') return fail(role);
+  if (m.chainVer !== role.chain.version) return fail('RoutingVersionMismatch');
+  if (role.pos <= 0) return fail('RoutingError');
+  if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return fail('InvalidRange');
+  const lock = c.v.locks.get(m.chunk);
+  if (lock?.active && lock.active.ver === m.ver && sameTag(lock.active.tag, tag)) {
+    // a retry of the update we are already driving: answer this predecessor too
+    if (!lock.active.replyTo.some((r) => r.kind === 'target' && r.id === m.from))
+      setLock(c, m.chunk, { ...lock, active: { ...lock.active, replyTo: [...lock.active.replyTo, from] } });
+    return ignore(c, `forward v${m.ver} of ${m.chunk} already in progress`);
+  }
+  enqueue(c, { chain: m.chain, chunk: m.chunk, offset: m.offset, data: m.data, full: m.full, tag, ver: m.ver, from });
+}
+
+function enqueue(c: Ctx, u: QueuedUpdate): void {
+  const lock = c.v.locks.get(u.chunk) ?? { queue: [] };
+  if (lock.queue.length >= c.cfg.pendingWritesMax) {
+    return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: 'TargetBusy' }, 0);
+  }
+  setLock(c, u.chunk, { ...lock, queue: [...lock.queue, u] });
+  startNext(c, u.chunk);
+}
+
+/** Take the lock for the next queued update of `chunk`, while the lock is free. */
+function startNext(c: Ctx, chunk: ChunkId): void {
+  for (;;) {
+    const lock = c.v.locks.get(chunk);
+    if (!lock || lock.active || lock.queue.length === 0) return;
+    const [u, ...rest] = lock.queue;
+    setLock(c, chunk, { queue: rest });
+    begin(c, u);
+  }
+}
+
+/** Apply one update under the chunk lock: version checks, pending write, then forward or commit. */
+function begin(c: Ctx, u: QueuedUpdate): void {
+  const role = roleIn(c, u.chain);
+  if (typeof role === 'string') return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: role }, 0);
+  const chainVer = role.chain.version;
+  const r = c.d.chunks.get(u.chunk) ?? EMPTY_REPLICA;
+  const updateVer = updateVerOf(r);
+  let ver: number;
+  let code: 'ChunkStaleUpdate' | undefined;
+
+  if (u.ver === undefined) {
+    // head: assign the next version
+    ver = updateVer + 1;
+    if (ver > r.commitVer + 1 && c.cfg.mutant !== 'headSkipsAdvanceCheck') {
+      reply(c, u.from, u.chain, chainVer, u.chunk, 0, { ok: false, code: 'ChunkAdvanceUpdate' }, 0);
+      redriveChunk(c, u.chunk);
+      return;
+    }
+    if (ver > r.commitVer + 1) ver = r.commitVer + 1; // mutant: overwrite the pending version
+  } else {
+    ver = u.ver;
+    if (ver <= r.commitVer) {
+      // already committed here: success, stop (3FS: ChunkCommittedUpdate)
+      return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: r.commitVer }, r.sum, 'ChunkCommittedUpdate');
+    }
+    if (ver <= updateVer) {
+      // already written here: success, but keep forwarding (3FS: ChunkStaleUpdate)
+      code = 'ChunkStaleUpdate';
+      if (c.cfg.mutant === 'staleAckedWithoutForward') return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, r.pending!.sum, code);
+    } else if (ver > updateVer + 1 && c.cfg.mutant !== 'successorAcceptsMissing') {
+      return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: false, code: 'ChunkMissingUpdate' }, 0);
+    }
+  }
+
+  if (code === undefined) {
+    const base = r.data;
+    const data = u.full ? u.data : applyWrite(base, u.offset, u.data);
+    const sum = u.full ? checksumOf(data) : checksumAfterWrite(base, r.sum, u.offset, u.data);
+    const commitVer = ver > r.commitVer + 1 ? ver - 1 : r.commitVer; // only reachable under successorAcceptsMissing
+    putReplica(c, u.chunk, { ...r, commitVer, pending: { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full } });
+    const key = retryKey(c, u.tag.client, u.chain, u.tag.channel);
+    const e = c.d.retry.get(key);
+    if (!e || e.seq <= u.tag.seq) putRetry(c, key, { seq: u.tag.seq, ver, chunk: u.chunk });
+  }
+
+  const active: ActiveUpdate = {
+    chain: u.chain,
+    ver,
+    tag: u.tag,
+    replyTo: u.from ? [u.from] : [],
+    successor: c.cfg.self,
+    attempt: 0,
+    firstSentMs: c.nowMs,
+    retryAtMs: c.nowMs + c.cfg.forwardBackoffMinMs,
+  };
+  const succ = successorOf(role);
+  if (succ === undefined) {
+    // tail: commit at once
+    if (c.cfg.mutant === 'tailAckBeforeCommit') {
+      for (const to of active.replyTo) reply(c, to, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, c.d.chunks.get(u.chunk)!.pending!.sum);
+      return;
+    }
+    return commitActive(c, u.chunk, active, undefined);
+  }
+  setLock(c, u.chunk, { ...(c.v.locks.get(u.chunk) ?? { queue: [] }), active: { ...active, successor: succ } });
+  sendForward(c, u.chunk, u.chain, chainVer, ver, u.tag, succ);
+  c.other.push({ kind: 'scheduleTick', atMs: active.retryAtMs });
+
+  if (c.cfg.mutant === 'commitWithoutAck') {
+    const p = c.d.chunks.get(u.chunk)!;
+    putReplica(c, u.chunk, { commitVer: ver, data: p.pending!.data, sum: p.pending!.sum, chainVer, pending: undefined });
+  }
+  if (c.cfg.mutant === 'headRepliesBeforeCommit' && isHead(role) && u.from?.kind === 'client') replyWrite(c, u.from.tag, u.chunk, { ok: true, commitVer: ver });
+  if (c.cfg.mutant === 'lockReleasedBeforeCommit') {
+    setLock(c, u.chunk, { queue: c.v.locks.get(u.chunk)!.queue });
+    startNext(c, u.chunk);
+  }
+}
+
+function sendForward(c: Ctx, chunk: ChunkId, chain: ChainId, chainVer: number, ver: number, tag: ClientTag, to: TargetId): void {
+  // the write travels as (offset, bytes); a full-chunk replace only when it arrived as one
+  const r = c.d.chunks.get(chunk);
+  const p = r?.pending;
+  if (!p) return;
+  const msg: Forward = {
+    kind: 'forward',
+    from: c.cfg.self,
+    chain,
+    chainVer,
+    chunk,
+    ver,
+    offset: p.offset,
+    data: p.delta,
+    full: p.full,
+    client: tag.client,
+    channel: tag.channel,
+    seq: tag.seq,
+  };
+  send(c, toTarget(to), msg);
+}
+
+function onAck(c: Ctx, m: Ack): void {
+  const lock = c.v.locks.get(m.chunk);
+  const a = lock?.active;
+  if (!a || a.ver !== m.ver || a.successor !== m.from) return ignore(c, `ack v${m.ver} of ${m.chunk} from ${m.from}: no such update in flight`);
+  if (!m.ok) {
+    if (m.code === 'RoutingVersionMismatch' || m.code === 'RoutingError' || m.code === 'TargetNotReady' || m.code === 'TargetBusy') {
+      // retry after backoff with fresh routing (onTick)
+      return ignore(c, `ack ${m.code}: will retry`);
+    }
+    return finishActive(c, m.chunk, { ok: false, code: m.code });
+  }
+  const r = c.d.chunks.get(m.chunk) ?? EMPTY_REPLICA;
+  if (!r.pending || r.pending.ver !== m.ver) {
+    // committed meanwhile (a mutant committed early): release and answer
+    return finishActive(c, m.chunk, r.commitVer >= m.ver ? { ok: true, commitVer: m.ver } : { ok: false, code: 'ChunkMissingUpdate' });
+  }
+  if (m.code !== 'ChunkCommittedUpdate' && m.sum !== r.pending.sum) return finishActive(c, m.chunk, { ok: false, code: 'ChecksumMismatch' });
+  commitActive(c, m.chunk, a, lock);
+}
+
+/** Commit the active update's pending version locally, answer everyone waiting, release the lock. */
+function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate, _lock: ChunkLock | undefined): void {
+  const role = roleIn(c, a.chain);
+  const chainVer = typeof role === 'string' ? 0 : role.chain.version;
+  const r = c.d.chunks.get(chunk) ?? EMPTY_REPLICA;
+  const p = r.pending;
+  const skip = c.cfg.mutant === 'ackWithoutCommit' && typeof role !== 'string' && role.pos > 0 && !isTail(role);
+  if (p && p.ver === a.ver && !skip) putReplica(c, chunk, { commitVer: p.ver, data: p.data, sum: p.sum, chainVer, pending: undefined });
+  const after = c.d.chunks.get(chunk) ?? EMPTY_REPLICA;
+  const sum = p && p.ver === a.ver ? p.sum : after.sum;
+  if (typeof role !== 'string' && isHead(role)) {
+    const key = retryKey(c, a.tag.client, a.chain, a.tag.channel);
+    const e = c.d.retry.get(key);
+    if (e && e.seq === a.tag.seq) putRetry(c, key, { ...e, result: { ok: true, commitVer: a.ver } });
+  }
+  for (const to of a.replyTo) reply(c, to, a.chain, chainVer, chunk, a.ver, { ok: true, commitVer: a.ver }, sum);
+  release(c, chunk);
+}
+
+/** End the active update with a failure (or a success decided elsewhere) and release the lock. */
+function finishActive(c: Ctx, chunk: ChunkId, result: WriteResult): void {
+  const a = c.v.locks.get(chunk)?.active;
+  if (!a) return;
+  const r = c.d.chunks.get(chunk) ?? EMPTY_REPLICA;
+  for (const to of a.replyTo) reply(c, to, a.chain, 0, chunk, a.ver, result, r.sum);
+  release(c, chunk);
+}
+
+function release(c: Ctx, chunk: ChunkId): void {
+  const lock = c.v.locks.get(chunk);
+  setLock(c, chunk, { queue: lock?.queue ?? [] });
+  startNext(c, chunk);
+}
+
+/** Drive every durable pending version that no lock holder is driving (after a restart, a routing change, a failure). */
+function redriveDirty(c: Ctx): void {
+  if (c.cfg.mutant === 'noRedriveAfterCrash') return;
+  for (const chunk of c.d.dirty) redriveChunk(c, chunk);
+}
+
+function redriveChunk(c: Ctx, chunk: ChunkId): void {
+  if (c.cfg.mutant === 'noRedriveAfterCrash') return;
+  const lock = c.v.locks.get(chunk);
+  if (lock?.active || (lock && lock.queue.some((q) => q.ver !== undefined))) return;
+  const r = c.d.chunks.get(chunk);
+  const p = r?.pending;
+  if (!p || c.v.routing === null) return;
+  const chain = [...c.v.routing.values()].find((ch) => ch.targets.some((t) => t.target === c.cfg.self));
+  if (!chain) return;
+  const role = roleIn(c, chain.id);
+  if (typeof role === 'string' || role.pos < 0) return;
+  const from: ReplyTo | undefined = isHead(role) ? { kind: 'client', tag: p.tag } : undefined;
+  const u: QueuedUpdate = { chain: chain.id, chunk, offset: 0, data: p.data, full: true, tag: p.tag, ver: p.ver, from };
+  setLock(c, chunk, { queue: [u, ...(lock?.queue ?? [])] });
+  startNext(c, chunk);
+}
+
+// ---------------------------------------------------------------- read path
+
+function replyRead(c: Ctx, m: { client: ClientId; reqId: number; chunk: ChunkId }, result: { ok: true; ver: number; data: Uint8Array; committed: boolean } | { ok: false; code: ErrorCode }): void {
+  send(c, toClient(m.client), { kind: 'readReply', client: m.client, reqId: m.reqId, chunk: m.chunk, from: c.cfg.self, ...result });
+}
+
+function onRead(c: Ctx, m: ReadReq): void {
+  const role = roleIn(c, m.chain);
+  if (typeof role === 'string') return replyRead(c, m, { ok: false, code: role });
+  if (m.chainVer !== role.chain.version) return replyRead(c, m, { ok: false, code: 'RoutingVersionMismatch' });
+  if (!role.serving) return replyRead(c, m, { ok: false, code: 'RoutingError' });
+  if (m.offset + m.length > c.cfg.chunkSizeBytes) return replyRead(c, m, { ok: false, code: 'InvalidRange' });
+  const r = c.d.chunks.get(m.chunk) ?? EMPTY_REPLICA;
+  const p = r.pending;
+  if (!p) return replyRead(c, m, { ok: true, ver: r.commitVer, data: readRange(r.data, m.offset, m.length), committed: true });
+  if (c.cfg.mutant === 'readServesPendingAsCommitted') return replyRead(c, m, { ok: true, ver: p.ver, data: readRange(p.data, m.offset, m.length), committed: true });
+  if (c.cfg.dirtyRead === '3fs') {
+    if (m.relaxed) return replyRead(c, m, { ok: true, ver: p.ver, data: readRange(p.data, m.offset, m.length), committed: false });
+    return replyRead(c, m, { ok: false, code: 'ChunkNotCommit' });
+  }
+  // craq: ask the tail which version is committed (CRAQ paper §2.3)
+  if (isTail(role)) return replyRead(c, m, { ok: false, code: 'ChunkNotCommit' });
+  if (c.cfg.mutant === 'craqServesStaleCommitted') return replyRead(c, m, { ok: true, ver: r.commitVer, data: readRange(r.data, m.offset, m.length), committed: true });
+  const tail = c.cfg.mutant === 'versionQueryToHead' ? role.writePath[0] : role.writePath[role.writePath.length - 1];
+  const qid = c.d.epoch * 1_000_000_000 + c.v.nextQid;
+  const reads = new Map(c.v.reads);
+  reads.set(qid, { client: m.client, reqId: m.reqId, chunk: m.chunk, offset: m.offset, length: m.length, expiresAtMs: c.nowMs + c.cfg.versionQueryTimeoutMs });
+  c.v = { ...c.v, reads, nextQid: c.v.nextQid + 1 };
+  const q: VersionQuery = { kind: 'versionQuery', from: c.cfg.self, qid, chain: m.chain, chainVer: role.chain.version, chunk: m.chunk };
+  send(c, toTarget(tail), q);
+  c.other.push({ kind: 'scheduleTick', atMs: c.nowMs + c.cfg.versionQueryTimeoutMs });
+}
+
+function onVersionQuery(c: Ctx, m: VersionQuery): void {
+  const fail = (code: ErrorCode) => send(c, toTarget(m.from), { kind: 'versionReply', from: c.cfg.self, qid: m.qid, chunk: m.chunk, ok: false, code });
+  const role = roleIn(c, m.chain);
+  if (typeof role === 'string') return fail(role);
+  if (m.chainVer !== role.chain.version) return fail('RoutingVersionMismatch');
+  if (!isTail(role) && c.cfg.mutant !== 'versionQueryToHead') return fail('RoutingError');
+  const r = c.d.chunks.get(m.chunk) ?? EMPTY_REPLICA;
+  const reply: VersionReply = { kind: 'versionReply', from: c.cfg.self, qid: m.qid, chunk: m.chunk, ok: true, commitVer: r.commitVer };
+  send(c, toTarget(m.from), reply);
+}
+
+function onVersionReply(c: Ctx, m: VersionReply): void {
+  const p = c.v.reads.get(m.qid);
+  if (!p || p.chunk !== m.chunk) return ignore(c, `version reply ${m.qid}: no read waiting`);
+  const reads = new Map(c.v.reads);
+  reads.delete(m.qid);
+  c.v = { ...c.v, reads };
+  if (!m.ok) return replyRead(c, p, { ok: false, code: m.code });
+  const r = c.d.chunks.get(p.chunk) ?? EMPTY_REPLICA;
+  // serve the version the tail committed: our pending one if it is that version, else our
+  // committed one (committed here implies committed at the tail, and it is at least as new)
+  if (r.pending && r.pending.ver === m.commitVer) return replyRead(c, p, { ok: true, ver: r.pending.ver, data: readRange(r.pending.data, p.offset, p.length), committed: true });
+  if (r.commitVer >= m.commitVer) return replyRead(c, p, { ok: true, ver: r.commitVer, data: readRange(r.data, p.offset, p.length), committed: true });
+  replyRead(c, p, { ok: false, code: 'ChunkNotCommit' });
+}
