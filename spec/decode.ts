@@ -33,16 +33,48 @@ export function describeErrors(errors: t.Errors): DecodeError[] {
   });
 }
 
+/** The `kind` literal a codec requires, if it is an object codec tagged by `kind`. */
+function kindLiteral(codec: t.Mixed): string | undefined {
+  const c = codec as unknown as { _tag?: string; props?: Record<string, t.Mixed>; types?: t.Mixed[]; value?: unknown };
+  if ((c._tag === 'InterfaceType' || c._tag === 'StrictType') && c.props?.kind) {
+    const k = c.props.kind as unknown as { _tag?: string; value?: unknown };
+    return k._tag === 'LiteralType' && typeof k.value === 'string' ? k.value : undefined;
+  }
+  if (c._tag === 'IntersectionType' && c.types) for (const m of c.types) {
+    const k = kindLiteral(m);
+    if (k !== undefined) return k;
+  }
+  return undefined;
+}
+
+/**
+ * For a union of `kind`-tagged codecs, pick the member the input's `kind` names, so errors
+ * name that member's fields (and an unknown kind is reported as field 'kind').
+ */
+function narrowTagged(codec: t.Mixed, input: unknown): t.Mixed | DecodeError {
+  const c = codec as unknown as { _tag?: string; types?: t.Mixed[] };
+  if (c._tag !== 'UnionType' || !c.types || input === null || typeof input !== 'object') return codec;
+  const kinds = c.types.map(kindLiteral);
+  if (kinds.some((k) => k === undefined)) return codec;
+  const kind = (input as { kind?: unknown }).kind;
+  const members = c.types.filter((_, i) => kinds[i] === kind);
+  if (members.length === 0)
+    return { kind: 'DecodeError', field: 'kind', message: `field 'kind': expected one of ${[...new Set(kinds)].join(', ')}, got ${JSON.stringify(kind)}` };
+  return members.length === 1 ? members[0] : t.union(members as unknown as [t.Mixed, t.Mixed, ...t.Mixed[]]);
+}
+
 /** Decode with a codec; Left names the first offending field. */
 export function decodeWith<A, O>(codec: t.Type<A, O, unknown>, input: unknown): Either<DecodeError, A> {
-  const r = codec.decode(input);
+  const narrowed = narrowTagged(codec, input);
+  if ('kind' in narrowed && (narrowed as DecodeError).kind === 'DecodeError') return left(narrowed as DecodeError);
+  const r = (narrowed as t.Mixed).decode(input);
   if (isLeft(r)) {
     const errs = describeErrors(r.left);
     // prefer the most specific (longest path) error: unions report one error per branch
     errs.sort((a, b) => b.field.length - a.field.length);
     return left(errs[0] ?? { kind: 'DecodeError', field: '(root)', message: 'invalid' });
   }
-  return right(r.right);
+  return right(r.right as A);
 }
 
 /** Integer within [min, max] (inclusive). */
