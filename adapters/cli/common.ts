@@ -46,6 +46,14 @@ export function decodeOptions<C extends Codecs>(
   return out as Decoded<C>;
 }
 
+/** A boolean flag (commander gives true or undefined). */
+export const boolFlagDefault = new t.Type<boolean, boolean, unknown>(
+  'flag',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => (u === undefined ? t.success(false) : typeof u === 'boolean' ? t.success(u) : t.failure(u, c, 'expected no value')),
+  (a) => a,
+);
+
 /** Optional wrapper: undefined stays undefined. */
 export function optional<A, O>(codec: t.Type<A, O, unknown>) {
   return new t.Type<A | undefined, O | undefined, unknown>(
