@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   VerdictTally,
   propAgreesWithBruteForce,
+  propMemoAgrees,
   propNeverWrittenIsIllegal,
   propSequentialIsOk,
 } from './lin';
@@ -33,5 +34,12 @@ describe(`lin properties (seed ${seed})`, () => {
     // the generator exercises both verdicts (a property that only ever sees one is vacuous)
     expect(tally.ok).toBeGreaterThan(150);
     expect(tally.illegal).toBeGreaterThan(150);
+  });
+
+  test.each(['register', 'cas'] as const)('%s: memoisation (also when the memo is emptied) agrees with the plain search on up to 100 ops', (model) => {
+    const tally = { ok: 0, illegal: 0, skipped: 0 };
+    fc.assert(propMemoAgrees(model, 100, 200_000, tally), params(200));
+    expect(tally.ok).toBeGreaterThan(30);
+    expect(tally.illegal).toBeGreaterThan(30);
   });
 });

@@ -8,7 +8,7 @@
  * - the properties, as functions, so users can run them against their own settings.
  */
 import fc from 'fast-check';
-import { LinModelName, LinOperation, LinResult, LinValue, checkHistory, unexplainedValues } from '../core/check/lin';
+import { LinModelName, LinOperation, LinResult, LinValue, checkHistory, modelNamed, pruneKey, searchLinearization, unexplainedValues } from '../core/check/lin';
 import { PlannedOp, historyFromPlan } from '../core/check/lin-gen';
 
 /** The sequential store both checkers implement: the state after `o`, or undefined if impossible.
@@ -244,5 +244,33 @@ export function propAgreesWithBruteForce(model: LinModelName, maxOps: number, ta
       if (!bruteForceLinearizable(rest) && [...unexplainedValues(rest)].every((v) => allowed.has(v)))
         throw new Error(`minimal set is not 1-minimal: dropping ${JSON.stringify(res.minimal[i])} stays illegal`);
     }
+  });
+}
+
+/**
+ * Memoisation (and emptying the memo when full) never changes a verdict: on medium histories
+ * (too big for brute force) the memoised search agrees with the plain WGL search. Histories
+ * where the plain search exceeds `noMemoSteps` are skipped (counted in `tally.skipped`).
+ */
+export function propMemoAgrees(model: LinModelName, maxOps: number, noMemoSteps: number, tally?: VerdictTally & { skipped: number }) {
+  const plan: PlanOptions = { model, maxOps, keys: ['x'], clients: 6, maxSlack: 3, pendingTenths: 1 };
+  const perturbed = fc.tuple(arbSequentialHistory(plan), fc.nat(), fc.constantFrom<LinValue>(null, 1, 2, 'a')).map(([h, i, v]) => {
+    const k = i % h.length;
+    const o = h[k];
+    if (o.return === undefined || o.op === 'write') return h;
+    const changed: LinOperation = o.op === 'read' ? { ...o, output: v } : { ...o, output: !o.output };
+    return h.map((x, j) => (j === k ? changed : x));
+  });
+  return fc.property(fc.oneof(arbSequentialHistory(plan), perturbed), fc.constantFrom(0, 2000, Infinity), (h, memoBytesMax) => {
+    const ops = pruneKey(h);
+    const m = modelNamed(model);
+    const plain = searchLinearization(ops, m, { memo: false, stepBudget: noMemoSteps });
+    if (plain.kind === 'unknown') {
+      if (tally) tally.skipped++;
+      return;
+    }
+    const memo = searchLinearization(ops, m, { memoBytesMax });
+    if (memo.kind !== plain.kind) throw new Error(`memo (max ${memoBytesMax} bytes) says ${memo.kind}, plain search says ${plain.kind}`);
+    if (tally) tally[plain.kind === 'ok' ? 'ok' : 'illegal']++;
   });
 }

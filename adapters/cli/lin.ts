@@ -80,7 +80,8 @@ export function linJson(r: LinResult, seconds: number): Record<string, unknown> 
 export const register: Register = (program: Command) => {
   const lin = program
     .command('lin')
-    .description('linearizability checker for register / compare-and-set histories (Wing-Gong/Lowe search, memoised, per key)');
+    .description('linearizability checker for register / compare-and-set histories (Wing-Gong/Lowe search, memoised, per key)')
+    .addHelpText('after', '\nExample:\n  $ chainrep lin check --model cas history.jsonl\n\nSee `chainrep lin check --help` for the file format.');
   lin
     .command('check')
     .description('check that a JSON-lines history is linearizable')

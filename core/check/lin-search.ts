@@ -42,6 +42,8 @@ export interface SearchLimits {
   readonly deadline?: () => boolean;
   /** Memoise configurations (default true). `false` exists to measure what memoisation buys. */
   readonly memo?: boolean;
+  /** Estimated bytes the memo may hold before it is emptied (default `MEMO_BYTES_MAX`). */
+  readonly memoBytesMax?: number;
   /** Called every `PROGRESS_EVERY` steps with the steps taken so far in this search. */
   readonly onProgress?: (steps: number) => void;
 }
@@ -67,33 +69,77 @@ export function mix32(x: number): number {
 }
 
 /**
- * Exact memo of (bitset, state) configurations. Keyed by a 53-bit number combining an
- * incrementally maintained Zobrist hash of the bitset with the state hash; buckets hold
- * copies of the bitset and the state, compared exactly.
+ * The set of linearised operations, with two canonical markers kept up to date: `lo`, the
+ * first word that is not all ones, and `hi`, the last word that is not zero. Operations are
+ * numbered by return time (pending ones last), and every completed operation returning before
+ * the scan position is linearised, so the set is "all ones up to about the frontier, then a
+ * short window": a memo entry stores only `lo` and the words `lo..hi`.
  */
-class Memo<S> {
-  private readonly table = new Map<number, { bits: Uint32Array; state: S }[]>();
-  constructor(private readonly model: LinModel<S>) {}
-  /** true if (bits, state) was absent (and is now recorded). */
-  add(hz1: number, hz2: number, bits: Uint32Array, state: S): boolean {
-    const sh = this.model.hash(state);
-    const key = ((hz1 ^ sh) >>> 0) * 0x200000 + ((hz2 ^ mix32(sh ^ 0x5bd1e995)) & 0x1fffff);
-    const bucket = this.table.get(key);
-    if (bucket === undefined) {
-      this.table.set(key, [{ bits: bits.slice(), state }]);
-      return true;
-    }
-    for (const e of bucket) {
-      if (this.model.equal(e.state, state) && sameBits(e.bits, bits)) return false;
-    }
-    bucket.push({ bits: bits.slice(), state });
+export class BitSet {
+  readonly w: Uint32Array;
+  lo = 0;
+  hi = -1;
+  constructor(n: number) {
+    this.w = new Uint32Array((n + 31) >>> 5);
+  }
+  set(i: number): void {
+    const k = i >>> 5;
+    this.w[k] |= 1 << (i & 31);
+    if (k > this.hi) this.hi = k;
+    while (this.lo < this.w.length && this.w[this.lo] === 0xffffffff) this.lo++;
+  }
+  clear(i: number): void {
+    const k = i >>> 5;
+    this.w[k] &= ~(1 << (i & 31));
+    if (k < this.lo) this.lo = k;
+    while (this.hi >= 0 && this.w[this.hi] === 0) this.hi--;
+  }
+  /** Words lo..hi (empty when hi < lo). */
+  window(): Uint32Array {
+    return this.w.slice(this.lo, Math.max(this.lo, this.hi + 1));
+  }
+  sameWindow(lo: number, words: Uint32Array): boolean {
+    if (lo !== this.lo || words.length !== Math.max(0, this.hi + 1 - this.lo)) return false;
+    for (let k = 0; k < words.length; k++) if (words[k] !== this.w[lo + k]) return false;
     return true;
   }
 }
 
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Default memo size limit, in estimated bytes (see `SearchLimits.memoBytesMax`). */
+export const MEMO_BYTES_MAX = 256 * 1024 * 1024;
+const ENTRY_OVERHEAD_BYTES = 96;
+
+/**
+ * Exact memo of (bitset, state) configurations. Keyed by a 53-bit number combining an
+ * incrementally maintained Zobrist hash of the bitset with the state hash; buckets hold the
+ * bitset window and the state, compared exactly. Past `bytesMax` it is emptied: forgetting
+ * configurations only costs re-exploration, never soundness (proofs-notes/linearizability.md).
+ */
+class Memo<S> {
+  private table = new Map<number, { lo: number; words: Uint32Array; state: S }[]>();
+  private bytes = 0;
+  resets = 0;
+  constructor(private readonly model: LinModel<S>, private readonly bytesMax: number) {}
+  /** true if (bits, state) was absent (and is now recorded). */
+  add(hz1: number, hz2: number, bits: BitSet, state: S): boolean {
+    const sh = this.model.hash(state);
+    const key = ((hz1 ^ sh) >>> 0) * 0x200000 + ((hz2 ^ mix32(sh ^ 0x5bd1e995)) & 0x1fffff);
+    let bucket = this.table.get(key);
+    if (bucket !== undefined) {
+      for (const e of bucket) if (this.model.equal(e.state, state) && bits.sameWindow(e.lo, e.words)) return false;
+    }
+    if (this.bytes > this.bytesMax) {
+      this.table = new Map();
+      this.bytes = 0;
+      this.resets++;
+      bucket = undefined;
+    }
+    const entry = { lo: bits.lo, words: bits.window(), state };
+    this.bytes += entry.words.byteLength + ENTRY_OVERHEAD_BYTES;
+    if (bucket === undefined) this.table.set(key, [entry]);
+    else bucket.push(entry);
+    return true;
+  }
 }
 
 /** Search for a linearisation of `ops` (all on one key) under `model`. */
@@ -104,6 +150,11 @@ export function searchLinearization<S>(
 ): SearchOutcome {
   const n = ops.length;
   const memoOn = limits.memo !== false;
+  // bit numbers: completed operations by return time, then pending ones by call time
+  const bitOf = new Int32Array(n);
+  Array.from({ length: n }, (_, i) => i)
+    .sort((a, b) => (ops[a].return ?? Infinity) - (ops[b].return ?? Infinity) || ops[a].call - ops[b].call || a - b)
+    .forEach((i, rank) => (bitOf[i] = rank));
   const budget = limits.stepBudget ?? Infinity;
   // ---- entries: 0 is the head sentinel; -1 is "none" ----
   const times: number[] = [];
@@ -172,10 +223,10 @@ export function searchLinearization<S>(
     z1[i] = mix32(i * 2 + 0x3c6ef372);
     z2[i] = mix32(i * 2 + 0x3c6ef373);
   }
-  const bits = new Uint32Array((n + 31) >>> 5);
+  const bits = new BitSet(n);
   let hz1 = 0;
   let hz2 = 0;
-  const memo = new Memo(model);
+  const memo = new Memo(model, limits.memoBytesMax ?? MEMO_BYTES_MAX);
   if (memoOn) memo.add(hz1, hz2, bits, model.init);
 
   const stackEntry = new Int32Array(n);
@@ -201,14 +252,15 @@ export function searchLinearization<S>(
       if (ns !== undefined) {
         let fresh = true;
         if (memoOn) {
-          bits[i >>> 5] |= 1 << (i & 31);
-          hz1 ^= z1[i];
-          hz2 ^= z2[i];
+          const b = bitOf[i];
+          bits.set(b);
+          hz1 ^= z1[b];
+          hz2 ^= z2[b];
           fresh = memo.add(hz1, hz2, bits, ns);
           if (!fresh) {
-            bits[i >>> 5] &= ~(1 << (i & 31));
-            hz1 ^= z1[i];
-            hz2 ^= z2[i];
+            bits.clear(b);
+            hz1 ^= z1[b];
+            hz2 ^= z2[b];
           }
         }
         if (fresh) {
@@ -230,9 +282,10 @@ export function searchLinearization<S>(
       state = stackState[sp];
       const i = opOf[entry];
       if (memoOn) {
-        bits[i >>> 5] &= ~(1 << (i & 31));
-        hz1 ^= z1[i];
-        hz2 ^= z2[i];
+        const b = bitOf[i];
+        bits.clear(b);
+        hz1 ^= z1[b];
+        hz2 ^= z2[b];
       }
       if (match[entry] !== 0) done--;
       unlift(entry);

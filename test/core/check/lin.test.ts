@@ -10,6 +10,9 @@ import {
   searchLinearization,
   unexplainedValues,
 } from '../../../core/check/lin';
+import { witnessProblem } from '../../../properties/lin';
+import { BitSet } from '../../../core/check/lin-search';
+import { Rng } from '../../../core/prng';
 
 // Histories in the style of Porcupine's register tests (ANCHORS.md "Linearizability checking").
 // Times: closed intervals; a precedes b iff a.return < b.call.
@@ -22,26 +25,9 @@ const cas = (client: number, expected: LinValue, value: LinValue, output: boolea
 
 const verdict = (ops: LinOperation[], model: 'register' | 'cas' = 'register') => checkHistory(ops, { model }).result;
 
-/** Independent check of a witness: each key's order respects real time and the sequential spec,
- * and contains every completed operation. */
+/** The witness of an ok result is checked independently (properties/lin.ts). */
 function assertWitness(ops: readonly LinOperation[], res: LinResult): void {
-  if (res.result !== 'ok') throw new Error('expected ok');
-  for (const [key, order] of res.linearization) {
-    const keyOps = ops.filter((o) => o.key === key);
-    for (const o of keyOps) if (o.return !== undefined) expect(order).toContain(o);
-    let state: LinValue = null;
-    order.forEach((o, i) => {
-      // no later op in the order may have returned before this one was called
-      for (const later of order.slice(i + 1)) expect(later.return === undefined || later.return >= o.call).toBe(true);
-      if (o.op === 'write') state = o.value;
-      else if (o.op === 'read') expect(o.output).toBe(state);
-      else {
-        const succeeds = state === o.expected;
-        if (o.return !== undefined) expect(o.output).toBe(succeeds);
-        if (succeeds) state = o.value;
-      }
-    });
-  }
+  expect(witnessProblem(ops, res)).toBeUndefined();
 }
 
 describe('lin: register model, classic histories', () => {
@@ -261,8 +247,39 @@ describe('lin: P-compositionality and results', () => {
     expect(without.steps).toBeGreaterThan(10 * withMemo.steps);
   });
 
+  test('emptying the memo when it is full changes the cost, never the verdict', () => {
+    const hard: LinOperation[] = [];
+    for (let i = 0; i < 7; i++) hard.push(w(i, i, 0, 100));
+    const legal = [...hard, r(20, 3, 200, 210)];
+    const illegal = [...hard, r(20, 99, 200, 210)];
+    for (const memoBytesMax of [0, 500, 5000]) {
+      expect(searchLinearization(legal, registerModel, { memoBytesMax }).kind).toBe('ok');
+      expect(searchLinearization(illegal, registerModel, { memoBytesMax }).kind).toBe('illegal');
+    }
+  });
+
   test('an empty history is ok', () => {
     const res = checkHistory([], { model: 'register' });
     expect(res).toMatchObject({ result: 'ok', operations: 0, keys: 0 });
+  });
+});
+
+describe('lin: the memo bitset keeps canonical markers', () => {
+  test('lo is the first non-full word, hi the last non-zero word, the window the words between (random walk)', () => {
+    const rng = new Rng(11);
+    const n = 200;
+    const b = new BitSet(n);
+    const ref = new Set<number>();
+    for (let step = 0; step < 20000; step++) {
+      // bias towards a growing prefix, like the search
+      const i = rng.chance(0.7) ? Math.min(n - 1, ref.size + rng.below(8)) : rng.below(n);
+      if (ref.has(i)) (b.clear(i), ref.delete(i));
+      else (b.set(i), ref.add(i));
+      let lo = 0;
+      while (lo < b.w.length && [...Array(32).keys()].every((j) => ref.has(lo * 32 + j))) lo++;
+      let hi = b.w.length - 1;
+      while (hi >= 0 && [...Array(32).keys()].every((j) => !ref.has(hi * 32 + j))) hi--;
+      expect([b.lo, b.hi]).toEqual([lo, hi]);
+    }
   });
 });
