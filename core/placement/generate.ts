@@ -1,0 +1,286 @@
+/**
+ * The chain-table generator as a step machine (pure, seeded via core/prng.ts).
+ *
+ *   start: exact design (designs.ts) when lambda = r(k-1)/(v-1) is an integer and a
+ *          construction applies; else a cyclic table whose base blocks are searched
+ *          (cyclic.ts); else (or when that search misses the band, or with failure
+ *          domains) a pair-level annealing search (search.ts) started from the best so far.
+ *   end:   positions balanced (positions.ts), status stated honestly.
+ *
+ * Time never enters: the adapter feeds `{kind:'run', iterations}` inputs and may feed
+ * `{kind:'stop'}` when its wall-clock limit passes. With the same inputs the result is the
+ * same table, byte for byte (the search's state is linear: `step` mutates and returns it).
+ */
+import { StepResult } from '../types';
+import { ChainTable, TableParams, chainCount, PlacementError, placementError } from './params';
+import { findDesign } from './designs';
+import { CyclicSearch, cyclicPlan, developCyclic } from './cyclic';
+import { PairSearch, checkStructure } from './search';
+import { balancePositions, positionsBalanced } from './positions';
+import { pairStats, unflatten } from './analysis';
+import { Either, left, right } from 'fp-ts/Either';
+
+export type TableStatus = 'exact' | 'near' | 'impossible' | 'not-reached';
+
+export interface GenerateResult {
+  readonly table: ChainTable;
+  /** exact: all pair counts equal; near: spread 1 with a fractional mean (optimal);
+   *  impossible: spread <= 1 cannot exist (reason in note); not-reached: the search stopped first */
+  readonly status: TableStatus;
+  readonly method: string;
+  readonly note: string;
+  readonly spread: number;
+  readonly iterations: number;
+  /** true when a wall-clock stop cut the search short (the result may then vary by machine) */
+  readonly stopped: boolean;
+  /** expansion only: targets of existing chains now on another node (data to move) */
+  readonly moved?: number;
+}
+
+export interface GenerateOptions {
+  readonly seed: number;
+  /** failure domain per node (index = node) */
+  readonly domainOf?: Int32Array;
+  /** total search moves before giving up (default: defaultBudget) */
+  readonly iterationsMax?: number;
+}
+
+/** Known non-existent designs with k <= 5 within the necessary conditions (Nandi 1946: 2-(15,5,2)). */
+const NONEXISTENT: readonly [number, number, number][] = [[15, 5, 2]];
+
+/**
+ * A counting obstruction to spread <= 1 (no domains). Count triples (point pair, block
+ * pair) with both points in both blocks: sum over point pairs of C(c,2) equals sum over
+ * block pairs of C(I,2), I = |B_i n B_j|. The blocks' intersections sum to v*C(r,2) over
+ * C(b,2) block pairs, so by convexity sum C(I,2) >= its value at the most even split; with
+ * every c in {lo, lo+1} the left side is fixed. If it is below that minimum, no table with
+ * spread <= 1 exists. (E.g. (v,k,r) = (8,4,2), (15,5,4).) proofs-notes/placement-generator.md.
+ */
+export function spreadOneImpossible(p: TableParams): string | undefined {
+  const { v, k, r } = p;
+  const b = chainCount(p);
+  const P = (v * (v - 1)) / 2;
+  const T = (b * k * (k - 1)) / 2;
+  const lo = Math.floor(T / P);
+  const nHi = T - lo * P;
+  const c2 = (x: number) => (x * (x - 1)) / 2;
+  const s2 = nHi * c2(lo + 1) + (P - nHi) * c2(lo);
+  const M = c2(b);
+  const S1 = v * c2(r);
+  if (M === 0) return undefined;
+  const q = Math.floor(S1 / M);
+  const rem = S1 - q * M;
+  const minS2 = rem * c2(q + 1) + (M - rem) * c2(q);
+  if (s2 < minS2)
+    return `counting bound: with pair counts in {${lo},${lo + 1}} the sum of C(count,2) is ${s2}, but ${b} chains with ${S1} incidences between chain pairs force at least ${minS2}`;
+  if (lo * P === T && lo >= 1 && b < v) return `Fisher's inequality: a 2-(${v},${k},${lo}) design needs b >= v, but b = ${b}`;
+  if (lo * P === T && NONEXISTENT.some(([a, c, l]) => a === v && c === k && l === lo)) return `no 2-(${v},${k},${lo}) design exists (Nandi 1946)`;
+  return undefined;
+}
+
+/** Moves spent on a best-effort table when spread <= 1 is proven impossible. */
+const HOPELESS_BUDGET = 100_000;
+
+export function defaultBudget(p: TableParams): number {
+  return Math.min(60_000_000, 3_000_000 + 60 * p.v * p.r);
+}
+
+/** Domains must leave room: at least k domains and no domain with more than b slots. */
+export function checkDomains(p: TableParams, domainOf: Int32Array): Either<PlacementError, void> {
+  if (domainOf.length !== p.v) return left(placementError('domains cover every node', `domains list ${domainOf.length} nodes, table has ${p.v}`));
+  const size = new Map<number, number>();
+  for (const d of domainOf) size.set(d, (size.get(d) ?? 0) + 1);
+  if (size.size < p.k)
+    return left(placementError('domains >= replicas', `a chain needs ${p.k} distinct domains, only ${size.size} given`));
+  const b = chainCount(p);
+  for (const [d, s] of size)
+    if (s * p.r > b)
+      return left(
+        placementError(
+          'domain size * targets-per-node <= chains',
+          `domain #${d} has ${s} nodes x ${p.r} targets = ${s * p.r} > ${b} chains; a chain cannot hold two nodes of one domain`,
+        ),
+      );
+  return right(undefined);
+}
+
+type Phase =
+  | { readonly kind: 'cyclic'; readonly search: CyclicSearch; readonly budget: number }
+  | { readonly kind: 'pair'; readonly search: PairSearch; readonly method: string; readonly original?: Int32Array; readonly polish?: number }
+  | { readonly kind: 'done'; readonly result: GenerateResult };
+
+export interface GenState {
+  readonly params: TableParams;
+  readonly opts: GenerateOptions;
+  readonly budget: number;
+  readonly phase: Phase;
+}
+
+export type GenInput = { readonly kind: 'run'; readonly iterations: number } | { readonly kind: 'stop' };
+export type GenEffect =
+  | { readonly kind: 'progress'; readonly iterations: number; readonly budget: number; readonly bad: number; readonly phase: string }
+  | { readonly kind: 'finished'; readonly result: GenerateResult };
+
+/** Column-striped deal: slots of nodes in `order` (r each), chain i takes slots i, i+b, ... */
+export function stripedDeal(p: TableParams, order: readonly number[]): Int32Array {
+  const b = chainCount(p);
+  const out = new Int32Array(b * p.k);
+  for (let s = 0; s < p.v * p.r; s++) {
+    const node = order[Math.floor(s / p.r)];
+    const chain = s % b;
+    const pos = Math.floor(s / b);
+    out[chain * p.k + pos] = node;
+  }
+  return out;
+}
+
+export function startGeneration(p: TableParams, opts: GenerateOptions): GenState {
+  const hopeless = !opts.domainOf && spreadOneImpossible(p) !== undefined;
+  const budget = Math.min(opts.iterationsMax ?? defaultBudget(p), hopeless ? HOPELESS_BUDGET : Infinity);
+  const base = { params: p, opts, budget };
+  const { v, k, r } = p;
+  const b = chainCount(p);
+  const lambda = (r * (k - 1)) / (v - 1);
+  if (k === v) {
+    const chains = new Int32Array(b * k);
+    for (let i = 0; i < b; i++) for (let j = 0; j < k; j++) chains[i * k + j] = j;
+    return { ...base, phase: { kind: 'done', result: finish(p, opts, chains, 'complete (k = v)', 0, false) } };
+  }
+  if (!opts.domainOf && Number.isInteger(lambda)) {
+    const d = findDesign(v, k, lambda);
+    if (d && d.blocks.length === b) {
+      const chains = new Int32Array(b * k);
+      d.blocks.forEach((blk, i) => blk.forEach((x, j) => (chains[i * k + j] = x)));
+      return { ...base, phase: { kind: 'done', result: finish(p, opts, chains, `design: ${d.name}`, 0, false) } };
+    }
+  }
+  if (!opts.domainOf) {
+    const plan = cyclicPlan(v, k, r);
+    if (plan) {
+      const search = new CyclicSearch(v, k, r, plan, opts.seed);
+      return { ...base, phase: { kind: 'cyclic', search, budget: Math.min(Math.floor(budget / 3), 100_000 + 1000 * v) } };
+    }
+  }
+  const order: number[] = [];
+  for (let x = 0; x < v; x++) order.push(x);
+  if (opts.domainOf) {
+    const dom = opts.domainOf;
+    order.sort((a, c) => dom[a] - dom[c] || a - c);
+  }
+  const search = new PairSearch({ v, k, r, chains: stripedDeal(p, order), domainOf: opts.domainOf, seed: opts.seed ^ 0x5bd1e995 });
+  return { ...base, phase: { kind: 'pair', search, method: opts.domainOf ? 'local search (failure domains)' : 'local search' } };
+}
+
+/** Targets of the original chains whose node changed (order within a chain does not move data). */
+export function movedTargets(k: number, original: Int32Array, flat: Int32Array): number {
+  let moved = 0;
+  for (let c = 0; c * k < original.length; c++) {
+    if (original[c * k] < 0) continue;
+    const before = new Set(original.subarray(c * k, c * k + k));
+    for (let j = 0; j < k; j++) if (!before.has(flat[c * k + j])) moved++;
+  }
+  return moved;
+}
+
+function finish(
+  p: TableParams,
+  opts: GenerateOptions,
+  flat: Int32Array,
+  method: string,
+  iterations: number,
+  stopped: boolean,
+  original?: Int32Array,
+): GenerateResult {
+  checkStructure(p.v, p.k, p.r, flat);
+  const ordered = positionsBalanced(p.v, p.k, p.r, flat) ? flat : balancePositions(p.v, p.k, p.r, flat);
+  const table: ChainTable = { v: p.v, k: p.k, r: p.r, chains: unflatten(p.k, ordered) };
+  const ps = pairStats(table, opts.domainOf);
+  const spread = ps.max - ps.min;
+  const mean = ps.mean;
+  const integral = Math.abs(mean - Math.round(mean)) < 1e-9;
+  const lambda = Math.round(mean);
+  let status: TableStatus;
+  let note: string;
+  if (ps.sameDomainShared > 0) {
+    status = 'not-reached';
+    note = `${ps.sameDomainShared} same-domain node pairs still share a chain: the search did not separate them`;
+  } else if (spread === 0) {
+    status = 'exact';
+    note = opts.domainOf ? 'every cross-domain pair shares the same number of chains' : `a 2-(${p.v},${p.k},${lambda}) design: every pair shares ${lambda} chains`;
+  } else if (spread === 1 && !integral) {
+    status = 'near';
+    note = `pair counts ${ps.min}..${ps.max} around mean ${mean.toFixed(4)}: spread 1 is optimal (the mean is not an integer)`;
+  } else {
+    const reason = opts.domainOf ? undefined : spreadOneImpossible(p);
+    if (reason) {
+      status = 'impossible';
+      note = `spread <= 1 cannot exist: ${reason}; best found: spread ${spread}`;
+    } else {
+      status = 'not-reached';
+      note = integral
+        ? `spread ${spread}: no construction here applies to 2-(${p.v},${p.k},${lambda}) and the search did not find an exact design within its budget; one may exist`
+        : `spread ${spread}: the search did not reach spread 1 within its budget; a table with spread 1 may exist`;
+    }
+  }
+  if (stopped) note += ' (stopped by the time limit: the result depends on machine speed)';
+  const moved = original ? movedTargets(p.k, original, flat) : undefined;
+  return { table, status, method, note, spread, iterations, stopped, ...(moved !== undefined ? { moved } : {}) };
+}
+
+export function stepGeneration(state: GenState, input: GenInput): StepResult<GenState, GenEffect> {
+  const ph = state.phase;
+  const p = state.params;
+  if (ph.kind === 'done') return [state, [{ kind: 'finished', result: ph.result }]];
+  const stop = input.kind === 'stop';
+  if (ph.kind === 'cyclic') {
+    const s = ph.search;
+    if (!stop) s.run(Math.min(input.iterations, Math.max(0, ph.budget - s.iterations)));
+    const res = s.result();
+    if (res.bad === 0 || stop || s.iterations >= ph.budget) {
+      const chains = Int32Array.from(developCyclic(p.v, res.blocks).flat());
+      if (res.bad === 0 || stop) {
+        const result = finish(p, state.opts, chains, `cyclic: ${res.blocks.length} base blocks over Z_${p.v}, searched`, s.iterations, stop && res.bad > 0);
+        return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
+      }
+      // hand over to the pair-level search, started from the cyclic table
+      const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, seed: state.opts.seed ^ 0x5bd1e995 });
+      search.iterations = s.iterations;
+      const next: GenState = { ...state, phase: { kind: 'pair', search, method: 'cyclic start + local search' } };
+      return [next, [progress(next)]];
+    }
+    return [state, [progress(state)]];
+  }
+  const s = ph.search;
+  if (!stop) s.run(Math.min(input.iterations, Math.max(0, state.budget - s.iterations)), ph.polish ?? 0);
+  if (s.bad === 0 || stop || s.iterations >= state.budget) {
+    const result = finish(p, state.opts, s.best(), ph.method, s.iterations, stop && s.bad > 0, ph.original);
+    return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
+  }
+  return [state, [progress(state)]];
+}
+
+/** A state that searches from a given table (expansion): `original` marks existing slots. */
+export function startSearchFrom(p: TableParams, opts: GenerateOptions, chains: Int32Array, original: Int32Array, method: string, polish: number): GenState {
+  const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, original, domainOf: opts.domainOf, seed: opts.seed ^ 0x27d4eb2f });
+  return { params: p, opts, budget: opts.iterationsMax ?? defaultBudget(p), phase: { kind: 'pair', search, method, original, polish } };
+}
+
+function progress(state: GenState): GenEffect {
+  const ph = state.phase;
+  if (ph.kind === 'done') return { kind: 'finished', result: ph.result };
+  return { kind: 'progress', iterations: ph.search.iterations, budget: state.budget, bad: ph.search.bad, phase: ph.kind };
+}
+
+/** Run the machine to completion (no time limit). */
+export function generateTable(p: TableParams, opts: GenerateOptions): GenerateResult {
+  return runToEnd(startGeneration(p, opts));
+}
+
+export function runToEnd(start: GenState): GenerateResult {
+  let state = start;
+  for (;;) {
+    const [next, effects] = stepGeneration(state, { kind: 'run', iterations: 1_000_000 });
+    state = next;
+    for (const e of effects) if (e.kind === 'finished') return e.result;
+  }
+}
