@@ -1,77 +1,83 @@
 /**
- * Chunk checksum: two polynomial hashes over the chunk bytes, modulo primes just under
- * 2^26, packed into one integer below 2^52:
- *   h_j(chunk) = sum_i (b_i) * x_j^i  mod p_j,   sum = h_1 * 2^26 + h_2.
+ * Chunk checksum: two polynomial hashes over the chunk bytes in the ring Z/2^32 (odd
+ * bases, Math.imul arithmetic), packed into one integer below 2^52:
+ *   h_j(chunk) = sum_i b_i * x_j^(i+1)  mod 2^32,   sum = h_1 * 2^20 + (h_2 >>> 12).
  * Why polynomial and not CRC32C as 3FS uses: it is linear in the bytes, so a write of L
- * bytes at offset o updates the checksum in O(L) (sum the deltas times x^(o+i)) instead of
- * rehashing the whole chunk on every replica, and replicas holding the same bytes always
- * hold the same checksum however they got there (incremental writes or a full-chunk
- * replace). Not cryptographic: it detects divergence and torn data, not adversaries; two
- * different chunks collide with probability about L/2^52.
+ * bytes at offset o updates the checksum in O(L + log o) (add the deltas times x^(o+i+1))
+ * instead of rehashing the whole chunk on every replica, and replicas holding the same
+ * bytes always hold the same checksum however they got there (incremental writes or a
+ * full-chunk replace). Not cryptographic, and mod-2^32 polynomial hashes have known
+ * structured collisions: it detects accidental divergence and torn data, not adversaries.
+ * The file store (adapters) keeps its own CRC per record for torn-write detection.
  */
-const P1 = 67108859;
-const P2 = 67108837;
-const X1 = 1000003;
-const X2 = 7919 * 31;
-const SHIFT = 67108864; // 2^26
+const X1 = 0x9e3779b1 | 0; // odd
+const X2 = 0x85ebca77 | 0; // odd
+const HIGH = 1048576; // 2^20
 
-function mulmod(a: number, b: number, p: number): number {
-  return (a * b) % p; // a, b < 2^26 so a*b < 2^52: exact in a double
-}
-
-function powmod(x: number, e: number, p: number): number {
+function powU32(x: number, e: number): number {
   let r = 1;
-  let b = x % p;
+  let b = x;
   while (e > 0) {
-    if (e & 1) r = mulmod(r, b, p);
-    b = mulmod(b, b, p);
-    e = Math.floor(e / 2);
+    if (e & 1) r = Math.imul(r, b);
+    b = Math.imul(b, b);
+    e >>>= 1;
   }
   return r;
 }
 
-export function checksumOf(bytes: Uint8Array): number {
-  return rangeSum(bytes, 0, 0, bytes.length, undefined);
+const pack = (h1: number, h2: number) => (h1 >>> 0) * HIGH + ((h2 >>> 0) >>> 12);
+
+/** The two hashes of a packed sum cannot be recovered exactly (h2 loses 12 bits), so
+ * replicas carry the full pair internally as `ChecksumState` and compare packed sums. */
+export interface ChecksumState {
+  readonly h1: number;
+  readonly h2: number;
 }
 
-/**
- * Checksum after replacing bytes [offset, offset+data.length) of `old` (whose checksum is
- * `oldSum`) with `data`. Bytes past old.length count as zeros.
- */
-export function checksumAfterWrite(old: Uint8Array, oldSum: number, offset: number, data: Uint8Array): number {
-  let h1 = Math.floor(oldSum / SHIFT);
-  let h2 = oldSum % SHIFT;
-  let x1 = powmod(X1, offset, P1);
-  let x2 = powmod(X2, offset, P2);
-  for (let i = 0; i < data.length; i++) {
-    const j = offset + i;
-    const before = j < old.length ? old[j] : 0;
-    const d = data[i] - before;
-    if (d !== 0) {
-      h1 = (h1 + mulmod((d + P1) % P1, x1, P1)) % P1;
-      h2 = (h2 + mulmod((d + P2) % P2, x2, P2)) % P2;
-    }
-    x1 = mulmod(x1, X1, P1);
-    x2 = mulmod(x2, X2, P2);
-  }
-  return h1 * SHIFT + h2;
+export const ZERO_SUM: ChecksumState = { h1: 0, h2: 0 };
+
+export function packSum(s: ChecksumState): number {
+  return pack(s.h1, s.h2);
 }
 
-function rangeSum(bytes: Uint8Array, offset: number, from: number, to: number, _u: undefined): number {
+export function checksumStateOf(bytes: Uint8Array): ChecksumState {
   let h1 = 0;
   let h2 = 0;
-  let x1 = powmod(X1, offset + from, P1);
-  let x2 = powmod(X2, offset + from, P2);
-  for (let i = from; i < to; i++) {
+  let x1 = X1;
+  let x2 = X2;
+  for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== 0) {
-      h1 = (h1 + mulmod(b, x1, P1)) % P1;
-      h2 = (h2 + mulmod(b, x2, P2)) % P2;
+      h1 = (h1 + Math.imul(b, x1)) | 0;
+      h2 = (h2 + Math.imul(b, x2)) | 0;
     }
-    x1 = mulmod(x1, X1, P1);
-    x2 = mulmod(x2, X2, P2);
+    x1 = Math.imul(x1, X1);
+    x2 = Math.imul(x2, X2);
   }
-  return h1 * SHIFT + h2;
+  return { h1, h2 };
+}
+
+export function checksumOf(bytes: Uint8Array): number {
+  return packSum(checksumStateOf(bytes));
+}
+
+/** Checksum state after replacing [offset, offset+data.length) of `old` with `data` (bytes past old.length are zeros). */
+export function checksumStateAfterWrite(old: Uint8Array, oldSum: ChecksumState, offset: number, data: Uint8Array): ChecksumState {
+  let h1 = oldSum.h1;
+  let h2 = oldSum.h2;
+  let x1 = powU32(X1, offset + 1);
+  let x2 = powU32(X2, offset + 1);
+  for (let i = 0; i < data.length; i++) {
+    const j = offset + i;
+    const d = data[i] - (j < old.length ? old[j] : 0);
+    if (d !== 0) {
+      h1 = (h1 + Math.imul(d, x1)) | 0;
+      h2 = (h2 + Math.imul(d, x2)) | 0;
+    }
+    x1 = Math.imul(x1, X1);
+    x2 = Math.imul(x2, X2);
+  }
+  return { h1, h2 };
 }
 
 /** The bytes of `old` with [offset, offset+data.length) replaced; grows (zero-filled) as needed. */

@@ -41,7 +41,7 @@ import {
 } from '../../spec/craq';
 import { PMap } from '../pmap';
 import { StepResult, invariant } from '../types';
-import { applyWrite, checksumAfterWrite, checksumOf, readRange } from './checksum';
+import { ChecksumState, ZERO_SUM, applyWrite, checksumStateAfterWrite, checksumStateOf, packSum, readRange } from './checksum';
 import { CraqMutant } from './mutants';
 
 // ---------------------------------------------------------------- config
@@ -82,7 +82,7 @@ export interface PendingVersion {
   readonly ver: number;
   /** The whole chunk at this version. */
   readonly data: Uint8Array;
-  readonly sum: number;
+  readonly sum: ChecksumState;
   readonly tag: ClientTag;
   /** What to forward: the write (offset, bytes), or the whole chunk when `full`. */
   readonly offset: number;
@@ -94,13 +94,13 @@ export interface PendingVersion {
 export interface ChunkReplica {
   readonly commitVer: number;
   readonly data: Uint8Array;
-  readonly sum: number;
+  readonly sum: ChecksumState;
   /** The chain version the committed version was stamped with. */
   readonly chainVer: number;
   readonly pending?: PendingVersion;
 }
 
-export const EMPTY_REPLICA: ChunkReplica = { commitVer: 0, data: new Uint8Array(0), sum: 0, chainVer: 0 };
+export const EMPTY_REPLICA: ChunkReplica = { commitVer: 0, data: new Uint8Array(0), sum: ZERO_SUM, chainVer: 0 };
 
 export type WriteResult = { readonly ok: true; readonly commitVer: number } | { readonly ok: false; readonly code: ErrorCode };
 
@@ -164,6 +164,8 @@ export interface ParkedRead {
 export interface Volatile {
   /** null until the first routing table arrives (and again after a crash). */
   readonly routing: ReadonlyMap<ChainId, Chain> | null;
+  /** This target's place in each chain, derived from `routing` when it arrives. */
+  readonly roles: ReadonlyMap<ChainId, Role>;
   readonly locks: ReadonlyMap<ChunkId, ChunkLock>;
   readonly reads: ReadonlyMap<number, ParkedRead>;
   readonly nextQid: number;
@@ -182,7 +184,7 @@ export function initialTargetState(): TargetState {
 }
 
 export function emptyVolatile(): Volatile {
-  return { routing: null, locks: new Map(), reads: new Map(), nextQid: 0 };
+  return { routing: null, roles: new Map(), locks: new Map(), reads: new Map(), nextQid: 0 };
 }
 
 export function replicaOf(s: TargetState, chunk: ChunkId): ChunkReplica {
@@ -222,11 +224,17 @@ export type TargetEffect =
 
 // ---------------------------------------------------------------- step
 
+/**
+ * One step's working context. Edits are copy-on-first-write: the lock map is copied once
+ * per step, and chunk replicas and retry entries are overlaid in `touched`/`retryTouched`
+ * and folded into the persistent maps once, at the end of the step.
+ */
 interface Ctx {
   readonly cfg: TargetConfig;
   readonly nowMs: number;
-  d: Durable;
+  readonly d: Durable;
   v: Volatile;
+  locks: Map<ChunkId, ChunkLock> | null;
   readonly sends: SendEffect[];
   readonly other: TargetEffect[];
   readonly touched: Map<ChunkId, ChunkReplica>;
@@ -242,6 +250,7 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
     nowMs: input.nowMs,
     d: state.durable,
     v: state.volatile,
+    locks: null,
     sends: [],
     other: [],
     touched: new Map(),
@@ -259,15 +268,17 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
       break;
   }
   const effects: TargetEffect[] = [];
+  let durable = c.d;
   if (c.touched.size > 0 || c.retryTouched.size > 0) {
     effects.push({ kind: 'persist', chunks: [...c.touched], retry: [...c.retryTouched], thenSend: c.sends });
+    durable = foldDurable(c.d, c.touched, c.retryTouched);
   } else {
-    effects.push(...c.sends);
+    for (const x of c.sends) effects.push(x);
   }
-  effects.push(...c.other);
-  const next: TargetState = { durable: c.d, volatile: c.v };
+  for (const x of c.other) effects.push(x);
+  const volatile = c.locks ? { ...c.v, locks: c.locks } : c.v;
   for (const [chunk, r] of c.touched) assertReplica(chunk, r);
-  return [next, effects];
+  return [{ durable, volatile }, effects];
 }
 
 /** INV-CRAQ-1: commitVer <= updateVer <= commitVer + 1. */
@@ -278,13 +289,48 @@ function assertReplica(chunk: ChunkId, r: ChunkReplica): void {
 
 // ---------------------------------------------------------------- helpers: state edits
 
+function foldDurable(d: Durable, touched: ReadonlyMap<ChunkId, ChunkReplica>, retryTouched: ReadonlyMap<string, RetryEntry>): Durable {
+  let chunks = d.chunks;
+  let dirty = d.dirty;
+  for (const [chunk, r] of touched) {
+    const wasDirty = chunks.get(chunk)?.pending !== undefined;
+    const isDirty = r.pending !== undefined;
+    if (wasDirty !== isDirty) dirty = isDirty ? insertSorted(dirty, chunk) : dirty.filter((x) => x !== chunk);
+    chunks = chunks.set(chunk, r);
+  }
+  let retry = d.retry;
+  for (const [k, e] of retryTouched) retry = retry.set(k, e);
+  return { ...d, chunks, retry, dirty };
+}
+
+function insertSorted(xs: readonly ChunkId[], x: ChunkId): ChunkId[] {
+  let i = 0;
+  while (i < xs.length && xs[i] < x) i++;
+  const out = xs.slice();
+  out.splice(i, 0, x);
+  return out;
+}
+
+/** The chunk replica as this step sees it (its own edits included). */
+function chunkOf(c: Ctx, chunk: ChunkId): ChunkReplica | undefined {
+  return c.touched.get(chunk) ?? c.d.chunks.get(chunk);
+}
+
+function retryOf(c: Ctx, key: string): RetryEntry | undefined {
+  return c.retryTouched.get(key) ?? c.d.retry.get(key);
+}
+
+function locksOf(c: Ctx): ReadonlyMap<ChunkId, ChunkLock> {
+  return c.locks ?? c.v.locks;
+}
+
+/** Chunks with a pending version, this step's edits included. */
+function dirtyOf(c: Ctx): readonly ChunkId[] {
+  if (c.touched.size === 0) return c.d.dirty;
+  return foldDurable(c.d, c.touched, new Map()).dirty;
+}
+
 function putReplica(c: Ctx, chunk: ChunkId, r: ChunkReplica): void {
-  const before = c.d.chunks.get(chunk);
-  const wasDirty = before?.pending !== undefined;
-  const isDirty = r.pending !== undefined;
-  let dirty = c.d.dirty;
-  if (wasDirty !== isDirty) dirty = isDirty ? [...dirty, chunk].sort() : dirty.filter((x) => x !== chunk);
-  c.d = { ...c.d, chunks: c.d.chunks.set(chunk, r), dirty };
   c.touched.set(chunk, r);
 }
 
@@ -293,15 +339,13 @@ function retryKey(c: Ctx, client: ClientId, chain: ChainId, channel: number): st
 }
 
 function putRetry(c: Ctx, key: string, e: RetryEntry): void {
-  c.d = { ...c.d, retry: c.d.retry.set(key, e) };
   c.retryTouched.set(key, e);
 }
 
 function setLock(c: Ctx, chunk: ChunkId, lock: ChunkLock | undefined): void {
-  const locks = new Map(c.v.locks);
-  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) locks.delete(chunk);
-  else locks.set(chunk, lock);
-  c.v = { ...c.v, locks };
+  if (c.locks === null) c.locks = new Map(c.v.locks);
+  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) c.locks.delete(chunk);
+  else c.locks.set(chunk, lock);
 }
 
 function send(c: Ctx, to: Address, msg: CraqMessage): void {
@@ -314,20 +358,22 @@ function ignore(c: Ctx, reason: string): void {
 
 // ---------------------------------------------------------------- helpers: routing
 
-interface Role {
+export interface Role {
   readonly chain: Chain;
   readonly writePath: readonly TargetId[];
   readonly pos: number;
   readonly serving: boolean;
 }
 
+function roleOf(self: TargetId, chain: Chain): Role {
+  const writePath = writeTargets(chain).map((x) => x.target);
+  const me = chain.targets.find((x) => x.target === self);
+  return { chain, writePath, pos: writePath.indexOf(self), serving: me?.state === 'serving' };
+}
+
 function roleIn(c: Ctx, chainId: ChainId): Role | ErrorCode {
   if (c.v.routing === null) return 'TargetNotReady';
-  const chain = c.v.routing.get(chainId);
-  if (!chain) return 'RoutingError';
-  const writePath = writeTargets(chain).map((x) => x.target);
-  const me = chain.targets.find((x) => x.target === c.cfg.self);
-  return { chain, writePath, pos: writePath.indexOf(c.cfg.self), serving: me?.state === 'serving' };
+  return c.v.roles.get(chainId) ?? 'RoutingError';
 }
 
 const successorOf = (r: Role): TargetId | undefined => (r.pos >= 0 ? r.writePath[r.pos + 1] : undefined);
@@ -361,13 +407,15 @@ function onRouting(c: Ctx, table: RoutingTable): void {
     // INV-CRAQ-5: a target never goes back to an older chain version
     routing.set(ch.id, prev && prev.version > ch.version ? prev : ch);
   }
-  c.v = { ...c.v, routing };
+  const roles = new Map<ChainId, Role>();
+  for (const [id, ch] of routing) roles.set(id, roleOf(c.cfg.self, ch));
+  c.v = { ...c.v, routing, roles };
   redriveDirty(c);
 }
 
 function onTick(c: Ctx): void {
   // forwarding retries: re-read routing on every attempt (3FS ReliableForwarding)
-  for (const [chunk, lock] of c.v.locks) {
+  for (const [chunk, lock] of [...locksOf(c)]) {
     const a = lock.active;
     if (!a || c.nowMs < a.retryAtMs) continue;
     if (c.nowMs - a.firstSentMs >= c.cfg.forwardRetryTotalMs) {
@@ -405,14 +453,16 @@ function backoffMs(cfg: TargetConfig, attempt: number): number {
 // ---------------------------------------------------------------- write path
 
 function replyWrite(c: Ctx, tag: ClientTag, chunk: ChunkId, result: WriteResult): void {
-  send(c, toClient(tag.client), { kind: 'writeReply', client: tag.client, channel: tag.channel, seq: tag.seq, chunk, ...result });
+  const base = { kind: 'writeReply' as const, client: tag.client, channel: tag.channel, seq: tag.seq, chunk };
+  send(c, toClient(tag.client), result.ok ? { ...base, ok: true, commitVer: result.commitVer } : { ...base, ok: false, code: result.code });
 }
 
-function reply(c: Ctx, to: ReplyTo | undefined, chain: ChainId, chainVer: number, chunk: ChunkId, ver: number, result: WriteResult, sum: number, code?: 'ChunkStaleUpdate' | 'ChunkCommittedUpdate'): void {
+function reply(c: Ctx, to: ReplyTo | undefined, chain: ChainId, chainVer: number, chunk: ChunkId, ver: number, result: WriteResult, sum: ChecksumState, code?: 'ChunkStaleUpdate' | 'ChunkCommittedUpdate'): void {
   if (to === undefined) return;
   if (to.kind === 'client') return replyWrite(c, to.tag, chunk, result);
-  const base = { kind: 'ack' as const, from: c.cfg.self, chain, chainVer, chunk, ver };
-  const msg: Ack = result.ok ? { ...base, ok: true, sum, code } : { ...base, ok: false, code: result.code };
+  const msg: Ack = result.ok
+    ? { kind: 'ack', from: c.cfg.self, chain, chainVer, chunk, ver, ok: true, sum: packSum(sum), code }
+    : { kind: 'ack', from: c.cfg.self, chain, chainVer, chunk, ver, ok: false, code: result.code };
   send(c, toTarget(to.id), msg);
 }
 
@@ -427,20 +477,20 @@ function onClientWrite(c: Ctx, m: WriteReq): void {
   if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return replyWrite(c, tag, m.chunk, { ok: false, code: 'InvalidRange' });
 
   const key = retryKey(c, m.client, m.chain, m.channel);
-  const e = c.d.retry.get(key);
+  const e = retryOf(c, key);
   if (e) {
     if (m.seq < e.seq) return replyWrite(c, tag, m.chunk, { ok: false, code: 'DuplicateUpdate' });
     const same = m.seq === e.seq || (c.cfg.mutant === 'dedupeIgnoresSeq' && e.result !== undefined);
     if (same && e.result) return replyWrite(c, tag, m.chunk, e.result);
     if (same && m.seq === e.seq) {
       // the same write again while it is still in progress somewhere
-      const lock = c.v.locks.get(m.chunk);
+      const lock = locksOf(c).get(m.chunk);
       if (lock?.active && sameTag(lock.active.tag, tag)) {
         if (!lock.active.replyTo.some((r) => r.kind === 'client')) setLock(c, m.chunk, { ...lock, active: { ...lock.active, replyTo: [...lock.active.replyTo, { kind: 'client', tag }] } });
         return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already in progress`);
       }
       if (lock?.queue.some((q) => sameTag(q.tag, tag))) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
-      const r = replicaOf({ durable: c.d, volatile: c.v }, m.chunk);
+      const r = chunkOf(c, m.chunk) ?? EMPTY_REPLICA;
       if (r.commitVer >= e.ver) {
         const result: WriteResult = { ok: true, commitVer: e.ver };
         putRetry(c, key, { ...e, result });
@@ -459,13 +509,13 @@ function onClientWrite(c: Ctx, m: WriteReq): void {
 function onForward(c: Ctx, m: Forward): void {
   const tag: ClientTag = { client: m.client, channel: m.channel, seq: m.seq };
   const from: ReplyTo = { kind: 'target', id: m.from };
-  const fail = (code: ErrorCode) => reply(c, from, m.chain, m.chainVer, m.chunk, m.ver, { ok: false, code }, 0);
+  const fail = (code: ErrorCode) => reply(c, from, m.chain, m.chainVer, m.chunk, m.ver, { ok: false, code }, ZERO_SUM);
   const role = roleIn(c, m.chain);
   if (typeof role === 'string') return fail(role);
   if (m.chainVer !== role.chain.version) return fail('RoutingVersionMismatch');
   if (role.pos <= 0) return fail('RoutingError');
   if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return fail('InvalidRange');
-  const lock = c.v.locks.get(m.chunk);
+  const lock = locksOf(c).get(m.chunk);
   if (lock?.active && lock.active.ver === m.ver && sameTag(lock.active.tag, tag)) {
     // a retry of the update we are already driving: answer this predecessor too
     if (!lock.active.replyTo.some((r) => r.kind === 'target' && r.id === m.from))
@@ -476,9 +526,9 @@ function onForward(c: Ctx, m: Forward): void {
 }
 
 function enqueue(c: Ctx, u: QueuedUpdate): void {
-  const lock = c.v.locks.get(u.chunk) ?? { queue: [] };
+  const lock = locksOf(c).get(u.chunk) ?? { queue: [] };
   if (lock.queue.length >= c.cfg.pendingWritesMax) {
-    return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: 'TargetBusy' }, 0);
+    return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: 'TargetBusy' }, ZERO_SUM);
   }
   setLock(c, u.chunk, { ...lock, queue: [...lock.queue, u] });
   startNext(c, u.chunk);
@@ -487,7 +537,7 @@ function enqueue(c: Ctx, u: QueuedUpdate): void {
 /** Take the lock for the next queued update of `chunk`, while the lock is free. */
 function startNext(c: Ctx, chunk: ChunkId): void {
   for (;;) {
-    const lock = c.v.locks.get(chunk);
+    const lock = locksOf(c).get(chunk);
     if (!lock || lock.active || lock.queue.length === 0) return;
     const [u, ...rest] = lock.queue;
     setLock(c, chunk, { queue: rest });
@@ -498,9 +548,9 @@ function startNext(c: Ctx, chunk: ChunkId): void {
 /** Apply one update under the chunk lock: version checks, pending write, then forward or commit. */
 function begin(c: Ctx, u: QueuedUpdate): void {
   const role = roleIn(c, u.chain);
-  if (typeof role === 'string') return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: role }, 0);
+  if (typeof role === 'string') return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: role }, ZERO_SUM);
   const chainVer = role.chain.version;
-  const r = c.d.chunks.get(u.chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, u.chunk) ?? EMPTY_REPLICA;
   const updateVer = updateVerOf(r);
   let ver: number;
   let code: 'ChunkStaleUpdate' | undefined;
@@ -509,7 +559,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
     // head: assign the next version
     ver = updateVer + 1;
     if (ver > r.commitVer + 1 && c.cfg.mutant !== 'headSkipsAdvanceCheck') {
-      reply(c, u.from, u.chain, chainVer, u.chunk, 0, { ok: false, code: 'ChunkAdvanceUpdate' }, 0);
+      reply(c, u.from, u.chain, chainVer, u.chunk, 0, { ok: false, code: 'ChunkAdvanceUpdate' }, ZERO_SUM);
       redriveChunk(c, u.chunk);
       return;
     }
@@ -525,18 +575,18 @@ function begin(c: Ctx, u: QueuedUpdate): void {
       code = 'ChunkStaleUpdate';
       if (c.cfg.mutant === 'staleAckedWithoutForward') return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, r.pending!.sum, code);
     } else if (ver > updateVer + 1 && c.cfg.mutant !== 'successorAcceptsMissing') {
-      return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: false, code: 'ChunkMissingUpdate' }, 0);
+      return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: false, code: 'ChunkMissingUpdate' }, ZERO_SUM);
     }
   }
 
   if (code === undefined) {
     const base = r.data;
     const data = u.full ? u.data : applyWrite(base, u.offset, u.data);
-    const sum = u.full ? checksumOf(data) : checksumAfterWrite(base, r.sum, u.offset, u.data);
+    const sum = u.full ? checksumStateOf(data) : checksumStateAfterWrite(base, r.sum, u.offset, u.data);
     const commitVer = ver > r.commitVer + 1 ? ver - 1 : r.commitVer; // only reachable under successorAcceptsMissing
     putReplica(c, u.chunk, { ...r, commitVer, pending: { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full } });
     const key = retryKey(c, u.tag.client, u.chain, u.tag.channel);
-    const e = c.d.retry.get(key);
+    const e = retryOf(c, key);
     if (!e || e.seq <= u.tag.seq) putRetry(c, key, { seq: u.tag.seq, ver, chunk: u.chunk });
   }
 
@@ -554,29 +604,29 @@ function begin(c: Ctx, u: QueuedUpdate): void {
   if (succ === undefined) {
     // tail: commit at once
     if (c.cfg.mutant === 'tailAckBeforeCommit') {
-      for (const to of active.replyTo) reply(c, to, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, c.d.chunks.get(u.chunk)!.pending!.sum);
+      for (const to of active.replyTo) reply(c, to, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, chunkOf(c, u.chunk)!.pending!.sum);
       return;
     }
     return commitActive(c, u.chunk, active, undefined);
   }
-  setLock(c, u.chunk, { ...(c.v.locks.get(u.chunk) ?? { queue: [] }), active: { ...active, successor: succ } });
+  setLock(c, u.chunk, { ...(locksOf(c).get(u.chunk) ?? { queue: [] }), active: { ...active, successor: succ } });
   sendForward(c, u.chunk, u.chain, chainVer, ver, u.tag, succ);
   c.other.push({ kind: 'scheduleTick', atMs: active.retryAtMs });
 
   if (c.cfg.mutant === 'commitWithoutAck') {
-    const p = c.d.chunks.get(u.chunk)!;
+    const p = chunkOf(c, u.chunk)!;
     putReplica(c, u.chunk, { commitVer: ver, data: p.pending!.data, sum: p.pending!.sum, chainVer, pending: undefined });
   }
   if (c.cfg.mutant === 'headRepliesBeforeCommit' && isHead(role) && u.from?.kind === 'client') replyWrite(c, u.from.tag, u.chunk, { ok: true, commitVer: ver });
   if (c.cfg.mutant === 'lockReleasedBeforeCommit') {
-    setLock(c, u.chunk, { queue: c.v.locks.get(u.chunk)!.queue });
+    setLock(c, u.chunk, { queue: locksOf(c).get(u.chunk)!.queue });
     startNext(c, u.chunk);
   }
 }
 
 function sendForward(c: Ctx, chunk: ChunkId, chain: ChainId, chainVer: number, ver: number, tag: ClientTag, to: TargetId): void {
   // the write travels as (offset, bytes); a full-chunk replace only when it arrived as one
-  const r = c.d.chunks.get(chunk);
+  const r = chunkOf(c, chunk);
   const p = r?.pending;
   if (!p) return;
   const msg: Forward = {
@@ -597,7 +647,7 @@ function sendForward(c: Ctx, chunk: ChunkId, chain: ChainId, chainVer: number, v
 }
 
 function onAck(c: Ctx, m: Ack): void {
-  const lock = c.v.locks.get(m.chunk);
+  const lock = locksOf(c).get(m.chunk);
   const a = lock?.active;
   if (!a || a.ver !== m.ver || a.successor !== m.from) return ignore(c, `ack v${m.ver} of ${m.chunk} from ${m.from}: no such update in flight`);
   if (!m.ok) {
@@ -607,12 +657,12 @@ function onAck(c: Ctx, m: Ack): void {
     }
     return finishActive(c, m.chunk, { ok: false, code: m.code });
   }
-  const r = c.d.chunks.get(m.chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, m.chunk) ?? EMPTY_REPLICA;
   if (!r.pending || r.pending.ver !== m.ver) {
     // committed meanwhile (a mutant committed early): release and answer
     return finishActive(c, m.chunk, r.commitVer >= m.ver ? { ok: true, commitVer: m.ver } : { ok: false, code: 'ChunkMissingUpdate' });
   }
-  if (m.code !== 'ChunkCommittedUpdate' && m.sum !== r.pending.sum) return finishActive(c, m.chunk, { ok: false, code: 'ChecksumMismatch' });
+  if (m.code !== 'ChunkCommittedUpdate' && m.sum !== packSum(r.pending.sum)) return finishActive(c, m.chunk, { ok: false, code: 'ChecksumMismatch' });
   commitActive(c, m.chunk, a, lock);
 }
 
@@ -620,15 +670,15 @@ function onAck(c: Ctx, m: Ack): void {
 function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate, _lock: ChunkLock | undefined): void {
   const role = roleIn(c, a.chain);
   const chainVer = typeof role === 'string' ? 0 : role.chain.version;
-  const r = c.d.chunks.get(chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, chunk) ?? EMPTY_REPLICA;
   const p = r.pending;
   const skip = c.cfg.mutant === 'ackWithoutCommit' && typeof role !== 'string' && role.pos > 0 && !isTail(role);
   if (p && p.ver === a.ver && !skip) putReplica(c, chunk, { commitVer: p.ver, data: p.data, sum: p.sum, chainVer, pending: undefined });
-  const after = c.d.chunks.get(chunk) ?? EMPTY_REPLICA;
+  const after = chunkOf(c, chunk) ?? EMPTY_REPLICA;
   const sum = p && p.ver === a.ver ? p.sum : after.sum;
   if (typeof role !== 'string' && isHead(role)) {
     const key = retryKey(c, a.tag.client, a.chain, a.tag.channel);
-    const e = c.d.retry.get(key);
+    const e = retryOf(c, key);
     if (e && e.seq === a.tag.seq) putRetry(c, key, { ...e, result: { ok: true, commitVer: a.ver } });
   }
   for (const to of a.replyTo) reply(c, to, a.chain, chainVer, chunk, a.ver, { ok: true, commitVer: a.ver }, sum);
@@ -637,15 +687,15 @@ function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate, _lock: ChunkLock 
 
 /** End the active update with a failure (or a success decided elsewhere) and release the lock. */
 function finishActive(c: Ctx, chunk: ChunkId, result: WriteResult): void {
-  const a = c.v.locks.get(chunk)?.active;
+  const a = locksOf(c).get(chunk)?.active;
   if (!a) return;
-  const r = c.d.chunks.get(chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, chunk) ?? EMPTY_REPLICA;
   for (const to of a.replyTo) reply(c, to, a.chain, 0, chunk, a.ver, result, r.sum);
   release(c, chunk);
 }
 
 function release(c: Ctx, chunk: ChunkId): void {
-  const lock = c.v.locks.get(chunk);
+  const lock = locksOf(c).get(chunk);
   setLock(c, chunk, { queue: lock?.queue ?? [] });
   startNext(c, chunk);
 }
@@ -653,14 +703,14 @@ function release(c: Ctx, chunk: ChunkId): void {
 /** Drive every durable pending version that no lock holder is driving (after a restart, a routing change, a failure). */
 function redriveDirty(c: Ctx): void {
   if (c.cfg.mutant === 'noRedriveAfterCrash') return;
-  for (const chunk of c.d.dirty) redriveChunk(c, chunk);
+  for (const chunk of dirtyOf(c)) redriveChunk(c, chunk);
 }
 
 function redriveChunk(c: Ctx, chunk: ChunkId): void {
   if (c.cfg.mutant === 'noRedriveAfterCrash') return;
-  const lock = c.v.locks.get(chunk);
+  const lock = locksOf(c).get(chunk);
   if (lock?.active || (lock && lock.queue.some((q) => q.ver !== undefined))) return;
-  const r = c.d.chunks.get(chunk);
+  const r = chunkOf(c, chunk);
   const p = r?.pending;
   if (!p || c.v.routing === null) return;
   const chain = [...c.v.routing.values()].find((ch) => ch.targets.some((t) => t.target === c.cfg.self));
@@ -685,7 +735,7 @@ function onRead(c: Ctx, m: ReadReq): void {
   if (m.chainVer !== role.chain.version) return replyRead(c, m, { ok: false, code: 'RoutingVersionMismatch' });
   if (!role.serving) return replyRead(c, m, { ok: false, code: 'RoutingError' });
   if (m.offset + m.length > c.cfg.chunkSizeBytes) return replyRead(c, m, { ok: false, code: 'InvalidRange' });
-  const r = c.d.chunks.get(m.chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, m.chunk) ?? EMPTY_REPLICA;
   const p = r.pending;
   if (!p) return replyRead(c, m, { ok: true, ver: r.commitVer, data: readRange(r.data, m.offset, m.length), committed: true });
   if (c.cfg.mutant === 'readServesPendingAsCommitted') return replyRead(c, m, { ok: true, ver: p.ver, data: readRange(p.data, m.offset, m.length), committed: true });
@@ -712,7 +762,7 @@ function onVersionQuery(c: Ctx, m: VersionQuery): void {
   if (typeof role === 'string') return fail(role);
   if (m.chainVer !== role.chain.version) return fail('RoutingVersionMismatch');
   if (!isTail(role) && c.cfg.mutant !== 'versionQueryToHead') return fail('RoutingError');
-  const r = c.d.chunks.get(m.chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, m.chunk) ?? EMPTY_REPLICA;
   const reply: VersionReply = { kind: 'versionReply', from: c.cfg.self, qid: m.qid, chunk: m.chunk, ok: true, commitVer: r.commitVer };
   send(c, toTarget(m.from), reply);
 }
@@ -724,7 +774,7 @@ function onVersionReply(c: Ctx, m: VersionReply): void {
   reads.delete(m.qid);
   c.v = { ...c.v, reads };
   if (!m.ok) return replyRead(c, p, { ok: false, code: m.code });
-  const r = c.d.chunks.get(p.chunk) ?? EMPTY_REPLICA;
+  const r = chunkOf(c, p.chunk) ?? EMPTY_REPLICA;
   // serve the version the tail committed: our pending one if it is that version, else our
   // committed one (committed here implies committed at the tail, and it is at least as new)
   if (r.pending && r.pending.ver === m.commitVer) return replyRead(c, p, { ok: true, ver: r.pending.ver, data: readRange(r.pending.data, p.offset, p.length), committed: true });

@@ -16,7 +16,7 @@ import {
   step,
   updateVerOf,
 } from '../../../core/craq/target';
-import { checksumOf } from '../../../core/craq/checksum';
+import { checksumOf, packSum } from '../../../core/craq/checksum';
 import { CHAIN, X, bytes, routing } from './helpers';
 
 const T = (n: number) => targetId(n);
@@ -101,7 +101,7 @@ describe('rule 2: de-duplication per (client, chain, channel)', () => {
   function committedAtHead() {
     const cfg = cfgOf(1);
     const [s1] = run(cfg, routed(cfg), write(5, bytes(4)));
-    const sum = replicaOf(s1, X).pending!.sum;
+    const sum = packSum(replicaOf(s1, X).pending!.sum);
     return { cfg, s: run(cfg, s1, ack(2, 1, sum))[0] };
   }
   test('a lower sequence number gets DuplicateUpdate', () => {
@@ -148,7 +148,7 @@ describe('rule 3: a chunk lock on every replica, held through forward and commit
     const [s2, e2] = run(cfg, s1, write(1, bytes(2), { channel: 1 }));
     expect(sent(e2)).toEqual([]);
     expect(s2.volatile.locks.get(X)!.queue).toHaveLength(1);
-    const [s3, e3] = run(cfg, s2, ack(2, 1, replicaOf(s1, X).pending!.sum));
+    const [s3, e3] = run(cfg, s2, ack(2, 1, packSum(replicaOf(s1, X).pending!.sum)));
     const msgs = sent(e3);
     expect(msgs[0].msg).toMatchObject({ kind: 'writeReply', channel: 0, ok: true, commitVer: 1 });
     expect(msgs[1].msg).toMatchObject({ kind: 'forward', ver: 2 });
@@ -191,7 +191,7 @@ describe('rule 4: versions', () => {
     const [s1] = run(cfg, routed(cfg), forward(1, 1, bytes(1)));
     // the lock was lost in a crash; the predecessor retries the same version
     const [s2] = run(cfg, s1, { kind: 'crashed' });
-    const s3 = { ...s2, volatile: { ...s2.volatile, routing: s1.volatile.routing } };
+    const s3 = { ...s2, volatile: { ...s2.volatile, routing: s1.volatile.routing, roles: s1.volatile.roles } };
     const [s4, e] = run(cfg, s3, forward(1, 1, bytes(1)));
     expect(sent(e)).toEqual([{ to: 't3', msg: expect.objectContaining({ kind: 'forward', ver: 1 }) }]);
     const [, e5] = run(cfg, s4, ack(3, 1, checksumOf(bytes(1))));
@@ -350,7 +350,7 @@ describe('durable and volatile state', () => {
     const [s1] = run(cfg, routed(cfg), write(1, bytes(1)));
     const [s2, e] = run(cfg, s1, { kind: 'crashed' });
     expect(e).toEqual([]);
-    expect(s2.volatile).toEqual({ routing: null, locks: new Map(), reads: new Map(), nextQid: 0 });
+    expect(s2.volatile).toEqual({ routing: null, roles: new Map(), locks: new Map(), reads: new Map(), nextQid: 0 });
     expect(s2.durable.chunks).toBe(s1.durable.chunks);
     expect(s2.durable.epoch).toBe(1);
   });
@@ -361,7 +361,7 @@ describe('durable and volatile state', () => {
     const [s3, e] = run(cfg, s2, { kind: 'routing', table: routing(3), nowMs: 10 });
     expect(sent(e)).toEqual([{ to: 't2', msg: expect.objectContaining({ kind: 'forward', ver: 1 }) }]);
     // the head answers the waiting client when the re-driven version commits
-    const [, e4] = run(cfg, s3, ack(2, 1, replicaOf(s3, X).pending!.sum));
+    const [, e4] = run(cfg, s3, ack(2, 1, packSum(replicaOf(s3, X).pending!.sum)));
     expect(sent(e4)[0].msg).toMatchObject({ kind: 'writeReply', ok: true, commitVer: 1 });
   });
   test('INV-CRAQ-1 holds for every chunk a step touches (commitVer <= updateVer <= commitVer + 1)', () => {
