@@ -17,7 +17,7 @@
 import { Either, left, right } from 'fp-ts/Either';
 import { Rng } from '../prng';
 import { ChainTable, PlacementError, TableParams, placementError, validateParams } from './params';
-import { GenState, GenerateOptions, GenerateResult, movedTargets, runToEnd, startSearchFrom, stripedDeal, generateTable } from './generate';
+import { GenState, GenerateOptions, GenerateResult, movedTargets, runToEnd, startSearchFrom, generateTable } from './generate';
 import { flatten } from './analysis';
 
 export interface ExpandPlan {

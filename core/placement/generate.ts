@@ -206,7 +206,7 @@ function finish(
     note = `${ps.sameDomainShared} same-domain node pairs still share a chain: the search did not separate them`;
   } else if (spread === 0) {
     status = 'exact';
-    note = opts.domainOf ? 'every cross-domain pair shares the same number of chains' : `a 2-(${p.v},${p.k},${lambda}) design: every pair shares ${lambda} chains`;
+    note = opts.domainOf ? 'every cross-domain pair shares the same number of chains' : `a 2-(${p.v},${p.k},${lambda}) design: every pair shares ${lambda} chain${lambda === 1 ? "" : "s"}`;
   } else if (spread === 1 && !integral) {
     status = 'near';
     note = `pair counts ${ps.min}..${ps.max} around mean ${mean.toFixed(4)}: spread 1 is optimal (the mean is not an integer)`;
