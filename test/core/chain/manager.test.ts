@@ -1,0 +1,192 @@
+/**
+ * Chain manager unit tests, one per rule (ANCHORS.md "Target public states", "Local
+ * states", "Transition", "Rules"; 3FS docs/design_notes.md "Failure detection").
+ */
+import { isLeft, isRight } from 'fp-ts/Either';
+import { ManagerConfig, ManagerEffect, ManagerState, createManager, routingTable, step } from '../../../core/chain/manager';
+import { ManagerInput } from '../../../spec/chain';
+import { LocalState } from '../../../spec/routing';
+import { chainId, nodeId, targetId } from '../../../spec/ids';
+
+const config: ManagerConfig = { leaseMs: 1000, checkIntervalMs: 100 };
+const layout = [
+  { id: chainId(7), targets: [1, 2, 3].map((i) => ({ target: targetId(i), node: nodeId(10 + i) })) },
+  { id: chainId(8), targets: [4, 5].map((i) => ({ target: targetId(i), node: nodeId(10 + i - 3) })) },
+];
+
+function start(): ManagerState {
+  const r = createManager(config, layout, 0);
+  if (isLeft(r)) throw new Error(r.left.message);
+  return r.right[0];
+}
+
+/** Run inputs; return the final state and every effect. */
+function run(s: ManagerState, inputs: readonly ManagerInput[]): [ManagerState, ManagerEffect[]] {
+  const all: ManagerEffect[] = [];
+  for (const i of inputs) {
+    const [n, e] = step(config, s, i);
+    s = n;
+    all.push(...e);
+  }
+  return [s, all];
+}
+
+const chain7 = (s: ManagerState) => s.chains[0].members.map((m) => `t${m.target}:${m.state}`).join(' ');
+const hb = (s: ManagerState, target: number, local: LocalState, chainVersion?: number): ManagerInput => {
+  const ci = target <= 3 ? 0 : 1;
+  return {
+    kind: 'heartbeat',
+    node: nodeId(target <= 3 ? 10 + target : 10 + target - 3),
+    routingVersion: s.routingVersion,
+    targets: [{ target: targetId(target), localState: local, chainVersion: chainVersion ?? s.chains[ci].version }],
+  };
+};
+const tick = (nowMs: number): ManagerInput => ({ kind: 'tick', nowMs });
+/** Heartbeats from every target except `dead`, then a tick at `nowMs`. */
+function aliveExcept(s: ManagerState, dead: readonly number[], nowMs: number): ManagerState {
+  for (const t of [1, 2, 3, 4, 5]) if (!dead.includes(t)) s = step(config, s, hb(s, t, s.chains[t <= 3 ? 0 : 1].members.find((m) => m.target === t)!.local === 'offline' ? 'online' : 'uptodate'))[0];
+  return step(config, s, tick(nowMs))[0];
+}
+
+describe('chain manager', () => {
+  test('a new cluster starts with every target serving at version 1, persisted before it is published', () => {
+    const r = createManager(config, layout, 0);
+    expect(isRight(r)).toBe(true);
+    if (isLeft(r)) return;
+    const [s, effects] = r.right;
+    expect(chain7(s)).toBe('t1:serving t2:serving t3:serving');
+    expect(routingTable(s).version).toBe(1);
+    expect(effects[0]).toMatchObject({ kind: 'persist', seq: 1, thenPublish: { version: 1 } });
+    expect(effects[1]).toEqual({ kind: 'scheduleTick', atMs: 100 });
+  });
+
+  test('a bad layout is a typed error naming the problem', () => {
+    const dup = createManager(config, [{ id: chainId(1), targets: [{ target: targetId(1), node: nodeId(1) }] }, { id: chainId(2), targets: [{ target: targetId(1), node: nodeId(2) }] }], 0);
+    expect(isLeft(dup) && dup.left.message).toBe('target 1 appears twice');
+    const empty = createManager(config, [{ id: chainId(1), targets: [] }], 0);
+    expect(isLeft(empty) && empty.left.message).toContain('no target');
+    expect(isLeft(createManager(config, [], 0))).toBe(true);
+  });
+
+  test('a heartbeat renews the lease; an expired lease counts as offline and the target moves to the end (design notes: A,B,C with B failed -> A,C,B)', () => {
+    let s = start();
+    s = aliveExcept(s, [], 500);
+    expect(chain7(s)).toBe('t1:serving t2:serving t3:serving');
+    s = aliveExcept(s, [2], 1499); // t2's lease (renewed at 0) expired at 1000
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
+    expect(s.chains[0].version).toBe(2);
+    expect(s.chains[1].version).toBe(1); // the other chain did not change
+    expect(s.routingVersion).toBe(2);
+  });
+
+  test('the chain version moves only when the chain changes: a repeated report persists nothing', () => {
+    const s = start();
+    const [n, effects] = step(config, s, hb(s, 1, 'uptodate'));
+    expect(n.routingVersion).toBe(1);
+    expect(effects).toEqual([]);
+  });
+
+  test('a local-state change without a chain change is persisted but not published', () => {
+    const s = start();
+    const [n, effects] = step(config, s, hb(s, 2, 'online'));
+    expect(n.chains[0].version).toBe(1);
+    expect(effects).toEqual([expect.objectContaining({ kind: 'persist', seq: 2, thenPublish: null })]);
+  });
+
+  test('when every serving target dies at once the head becomes LASTSRV (3FS: only the first SERVING)', () => {
+    let s = start();
+    [s] = run(s, [tick(1000)]);
+    expect(chain7(s)).toBe('t1:lastsrv t2:offline t3:offline');
+  });
+
+  test('one by one: the last serving target is kept as LASTSRV; when it returns it serves and the others sync one at a time', () => {
+    let s = start();
+    [s] = run(s, [hb(s, 1, 'offline')]);
+    [s] = run(s, [hb(s, 2, 'offline')]);
+    expect(chain7(s)).toBe('t3:serving t2:offline t1:offline');
+    [s] = run(s, [hb(s, 3, 'offline')]);
+    expect(chain7(s)).toBe('t3:lastsrv t2:offline t1:offline');
+    // an up-to-date report from a non-LASTSRV target does not serve: it waits
+    [s] = run(s, [hb(s, 1, 'online')]);
+    expect(chain7(s)).toBe('t3:lastsrv t1:waiting t2:offline');
+    [s] = run(s, [hb(s, 2, 'online')]);
+    [s] = run(s, [hb(s, 3, 'online')]);
+    expect(chain7(s)).toBe('t3:serving t1:syncing t2:waiting');
+    [s] = run(s, [{ kind: 'syncDone', target: targetId(1) }]);
+    expect(chain7(s)).toBe('t3:serving t1:serving t2:syncing');
+    [s] = run(s, [{ kind: 'syncDone', target: targetId(2) }]);
+    expect(chain7(s)).toBe('t3:serving t1:serving t2:serving');
+  });
+
+  test('a returning target goes OFFLINE -> SYNCING behind the serving ones in one round (one version), as 3FS does', () => {
+    let s = start();
+    [s] = run(s, [hb(s, 1, 'offline')]);
+    const v = s.chains[0].version;
+    const [n, effects] = step(config, s, hb(s, 1, 'online'));
+    expect(chain7(n)).toBe('t2:serving t3:serving t1:syncing');
+    expect(n.chains[0].version).toBe(v + 1);
+    expect(effects.filter((e) => e.kind === 'persist')).toHaveLength(1);
+  });
+
+  test('SWIM nodeDown makes the node\'s targets offline and its heartbeats are ignored until nodeUp', () => {
+    let s = start();
+    let effects: ManagerEffect[];
+    [s] = run(s, [{ kind: 'nodeDown', node: nodeId(12) }]);
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
+    [s, effects] = run(s, [hb(s, 2, 'online')]);
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
+    expect(effects).toEqual([{ kind: 'rejected', input: 'heartbeat', reason: 'node 12 is down (SWIM) until nodeUp' }]);
+    [s] = run(s, [{ kind: 'nodeUp', node: nodeId(12) }]);
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline'); // up, but no report yet
+    [s] = run(s, [hb(s, 2, 'online')]);
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:syncing');
+  });
+
+  test('an up-to-date report made before the latest chain change cannot promote (it counts as online)', () => {
+    let s = start();
+    [s] = run(s, [hb(s, 1, 'offline')]); // chain 7 now at version 2
+    const stale = step(config, s, hb(s, 1, 'uptodate', 1))[0];
+    expect(chain7(stale)).toBe('t2:serving t3:serving t1:syncing'); // as 'online'
+    const fresh = step(config, s, hb(s, 1, 'uptodate'))[0];
+    expect(chain7(fresh)).toBe('t2:serving t3:serving t1:waiting'); // table: offline + up-to-date -> waiting
+  });
+
+  test('inputs that cannot apply are rejected with a reason and change nothing', () => {
+    const s = start();
+    const cases: [ManagerInput, string][] = [
+      [{ kind: 'syncDone', target: targetId(1) }, 'target 1 is serving/uptodate, not syncing'],
+      [{ kind: 'syncDone', target: targetId(99) }, 'unknown target 99'],
+      [{ kind: 'nodeDown', node: nodeId(99) }, 'unknown node 99'],
+      [hb(s, 1, 'online', 5), 'target 1 reports chain version 5 > 1'],
+      [{ ...hb(s, 1, 'online'), routingVersion: 9 } as ManagerInput, 'node 11 has seen routing version 9 > 1'],
+      [{ ...hb(s, 1, 'online'), node: nodeId(12) } as ManagerInput, 'target 1 is on node 11, not 12'],
+    ];
+    for (const [input, reason] of cases) {
+      const [n, effects] = step(config, s, input);
+      expect(effects).toEqual([{ kind: 'rejected', input: input.kind, reason }]);
+      expect(routingTable(n)).toEqual(routingTable(s));
+      expect(n.chains.map((c) => c.members.map((m) => m.local))).toEqual(s.chains.map((c) => c.members.map((m) => m.local)));
+    }
+  });
+
+  test('time never goes backwards: an older tick is rejected', () => {
+    const [later] = step(config, start(), tick(50));
+    const [n, effects] = step(config, later, tick(10));
+    expect(effects).toEqual([{ kind: 'rejected', input: 'tick', reason: 'time went backwards: 10 < 50' }]);
+    expect(n.nowMs).toBe(50);
+  });
+
+  test('determinism: the same inputs give the same states and effects', () => {
+    const script = (s0: ManagerState) => {
+      let s = s0;
+      const out: unknown[] = [];
+      for (const input of [hb(s, 1, 'offline'), tick(400), { kind: 'nodeDown', node: nodeId(13) } as ManagerInput, tick(1200)]) {
+        const [n, e] = step(config, s, input);
+        out.push(routingTable(n), e);
+        s = n;
+      }
+      return out;
+    };
+    expect(script(start())).toEqual(script(start()));
+  });
+});
