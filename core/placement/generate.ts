@@ -106,7 +106,7 @@ export function checkDomains(p: TableParams, domainOf: Int32Array): Either<Place
 
 type Phase =
   | { readonly kind: 'cyclic'; readonly search: CyclicSearch; readonly budget: number }
-  | { readonly kind: 'pair'; readonly search: PairSearch; readonly method: string; readonly original?: Int32Array; readonly polish?: number }
+  | { readonly kind: 'pair'; readonly search: PairSearch; readonly method: string; readonly original?: Int32Array }
   | { readonly kind: 'done'; readonly result: GenerateResult };
 
 export interface GenState {
@@ -251,8 +251,8 @@ export function stepGeneration(state: GenState, input: GenInput): StepResult<Gen
     return [state, [progress(state)]];
   }
   const s = ph.search;
-  if (!stop) s.run(Math.min(input.iterations, Math.max(0, state.budget - s.iterations)), ph.polish ?? 0);
-  if (s.bad === 0 || stop || s.iterations >= state.budget) {
+  if (!stop) s.run(Math.min(input.iterations, Math.max(0, state.budget - s.iterations)));
+  if (s.finished || stop || s.iterations >= state.budget) {
     const result = finish(p, state.opts, s.best(), ph.method, s.iterations, stop && s.bad > 0, ph.original);
     return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
   }
@@ -261,8 +261,8 @@ export function stepGeneration(state: GenState, input: GenInput): StepResult<Gen
 
 /** A state that searches from a given table (expansion): `original` marks existing slots. */
 export function startSearchFrom(p: TableParams, opts: GenerateOptions, chains: Int32Array, original: Int32Array, method: string, polish: number): GenState {
-  const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, original, domainOf: opts.domainOf, seed: opts.seed ^ 0x27d4eb2f });
-  return { params: p, opts, budget: opts.iterationsMax ?? defaultBudget(p), phase: { kind: 'pair', search, method, original, polish } };
+  const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, original, polish, domainOf: opts.domainOf, seed: opts.seed ^ 0x27d4eb2f });
+  return { params: p, opts, budget: opts.iterationsMax ?? defaultBudget(p), phase: { kind: 'pair', search, method, original } };
 }
 
 function progress(state: GenState): GenEffect {

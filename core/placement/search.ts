@@ -28,8 +28,10 @@ export interface PairSearchConfig {
   /** original node of each slot (-1: a new slot): expansion counts moved targets */
   readonly original?: Int32Array;
   readonly seed: number;
+  /** expansion: moves spent after balance is reached putting original nodes back */
+  readonly polish?: number;
   /** annealing temperatures (start, end of each epoch) and the extra weight per unit outside the band */
-  readonly tuning?: { readonly t0?: number; readonly t1?: number; readonly outsideWeight?: number; readonly epochLen?: number };
+  readonly tuning?: { readonly t0?: number; readonly t1?: number; readonly outsideWeight?: number; readonly epochLen?: number; readonly moveWeight?: number };
 }
 
 export interface PairSearchStatus {
@@ -68,6 +70,7 @@ export class PairSearch {
   private readonly t0: number;
   private readonly t1: number;
   private readonly outW: number;
+  private polishLeft: number;
   private bestKey: [number, number];
 
   constructor(cfg: PairSearchConfig) {
@@ -82,10 +85,11 @@ export class PairSearch {
     this.original = cfg.original;
     this.rng = new Rng(cfg.seed);
     this.forbidWeight = 8 * r * k + 64;
-    this.moveWeight = cfg.original ? 1 : 0;
+    this.moveWeight = cfg.original ? cfg.tuning?.moveWeight ?? 3 : 0;
     this.t0 = cfg.tuning?.t0 ?? 1.0;
     this.t1 = cfg.tuning?.t1 ?? 0.05;
     this.outW = cfg.tuning?.outsideWeight ?? 6;
+    this.polishLeft = cfg.original ? cfg.polish ?? 0 : 0;
     // eligible pairs and the band
     let eligible = (v * (v - 1)) / 2;
     if (this.domainOf) {
@@ -137,6 +141,11 @@ export class PairSearch {
 
   get bad(): number {
     return this.badN;
+  }
+
+  /** No bad pair left and no polishing left: nothing more to do. */
+  get finished(): boolean {
+    return this.badN === 0 && this.polishLeft <= 0;
   }
 
   status(): PairSearchStatus {
@@ -324,17 +333,16 @@ export class PairSearch {
   }
 
   /**
-   * Run up to `iterations` moves. Stops early when no pair is bad (for an expansion: and
-   * the polishing budget `polishIterations` is spent). Returns this (the state is linear).
+   * Run up to `iterations` moves; stops early when `finished`. Returns this (the state is
+   * linear). Chunking does not matter: run(a); run(b) does what run(a + b) does.
    */
-  run(iterations: number, polishIterations = 0): this {
+  run(iterations: number): this {
     const T0 = this.t0;
     const T1 = this.t1;
-    let polishLeft = polishIterations;
     for (let n = 0; n < iterations; n++) {
+      if (this.finished) break;
       const polishing = this.badN === 0;
-      if (polishing && (polishLeft <= 0 || !this.original)) break;
-      if (polishing) polishLeft--;
+      if (polishing) this.polishLeft--;
       const phase = (this.iterations % this.epochLen) / this.epochLen;
       const T = polishing ? 0 : T0 * Math.pow(T1 / T0, phase);
       this.iterations++;
