@@ -58,6 +58,8 @@ const SwimConfigFields = t.type(
     awarenessMaxMult: intRange('awarenessMaxMult', 1, 64),
     /** Anti-entropy period (0 = off); scaled up for large groups like memberlist. */
     pushPullIntervalMs: intRange('pushPullIntervalMs', 0, 86_400_000),
+    /** Dead members still receive gossip this long, so a live one hears it and refutes (memberlist GossipToTheDeadTime). */
+    gossipToTheDeadMs: intRange('gossipToTheDeadMs', 0, 3_600_000),
     /** Datagram budget for a compound packet (memberlist UDPBufferSize). */
     udpBufferBytes: intRange('udpBufferBytes', 64, 65_507),
     /** Lifeguard local health awareness (LHA). */
@@ -106,6 +108,7 @@ export const DEFAULT_SWIM_CONFIG: SwimConfig = {
   retransmitMult: 4,
   awarenessMaxMult: 8,
   pushPullIntervalMs: 30_000,
+  gossipToTheDeadMs: 30_000,
   udpBufferBytes: 1400,
   localHealthOn: true,
   dynamicSuspicionOn: true,

@@ -141,9 +141,6 @@ export interface SwimState {
   readonly rng: PrngState;
 }
 
-/** memberlist GossipToTheDeadTime (LAN): dead members still receive gossip this long. */
-export const GOSSIP_TO_THE_DEAD_MS = 30_000;
-
 /**
  * A member that has not started. `table` is its initial view (the simulator passes one
  * shared table of every member); the member's own entry is set alive at `incarnation`.
@@ -464,7 +461,7 @@ function commit(c: SwimConfig, s0: SwimState, m: MemberId, cur: Known | undefine
     const deadlineMs = now + suspicionTimeoutMs({ k, minMs, maxMs, confirmers: [] });
     s = { ...s, suspicions: [...s.suspicions, { member: m, incarnation: next.incarnation, startMs: now, accuser, confirmers: [], k, minMs, maxMs, deadlineMs, check: null }] };
   }
-  if (next.status === 'dead') s = { ...s, recentDead: [...s.recentDead, { member: m, untilMs: now + GOSSIP_TO_THE_DEAD_MS }] };
+  if (next.status === 'dead') s = { ...s, recentDead: [...s.recentDead, { member: m, untilMs: now + c.gossipToTheDeadMs }] };
   if (next.status === 'dead' || next.status === 'left') {
     if (s.probe !== null && s.probe.target === m) s = { ...s, probe: null };
   }
