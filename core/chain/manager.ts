@@ -3,7 +3,8 @@
  * local-state reports and computes public states, chain order and versions.
  *
  * Inputs (spec/chain.ts): heartbeats (each renews the reporting targets' leases for
- * `leaseMs`), `tick {nowMs}` (an expired lease counts as offline), SWIM membership
+ * `leaseMs` from the manager's time, i.e. the last tick), `tick {nowMs}` (an expired lease
+ * counts as offline), SWIM membership
  * (`nodeDown` makes the node's targets offline and its heartbeats are ignored until
  * `nodeUp`), and `syncDone {target}` from the recovery protocol (a syncing target is now
  * up to date).
