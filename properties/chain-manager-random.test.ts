@@ -36,7 +36,14 @@ const clusterArb = fc.record({
 
 const baseConfig: ManagerConfig = { leaseMs: 1000, checkIntervalMs: 250 };
 
-function run(c: fc.RecordValue<{ chains: number; length: number; nodes: number; ops: Op[] }>, config: ManagerConfig = baseConfig) {
+interface Cluster {
+  readonly chains: number;
+  readonly length: number;
+  readonly nodes: number;
+  readonly ops: readonly Op[];
+}
+
+function run(c: Cluster, config: ManagerConfig = baseConfig) {
   const layout = Array.from({ length: c.chains }, (_, ci) => ({
     id: chainId(ci + 1),
     targets: Array.from({ length: c.length }, (_, j) => ({ target: targetId((ci + 1) * 10 + j), node: nodeId((ci + j) % c.nodes) })),
