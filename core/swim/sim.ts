@@ -8,9 +8,10 @@
  * member's base is uniform in [latencyMinMs/2, latencyMaxMs/2] (a per-link distribution
  * without an N^2 table); each datagram is lost with probability `loss` (push-pull streams
  * are reliable, as TCP); partitions drop everything across the cut; crashed members
- * receive nothing and do nothing. Slow members process each received datagram late (an
- * extra uniform delay up to slowDelayMaxMs) while their timers fire on time: the CPU-
- * starved member of the Lifeguard paper, whose handler lags behind its timers.
+ * receive nothing and do nothing. Slow members handle each received datagram late (an
+ * extra delay uniform in [slowDelayMaxMs/2, slowDelayMaxMs], never overtaking an earlier
+ * one) while their timers fire on time: the CPU-starved member of the Lifeguard paper,
+ * whose receive handler lags behind its timers.
  *
  * Crashes happen just before a protocol-period boundary (the members start in phase
  * unless `phase: 'random'`), so first-detection time counts protocol periods as the SWIM
@@ -32,6 +33,7 @@ export interface SimOptions {
   readonly loss: number;
   /** Fraction of members that are slow (at least one when > 0). */
   readonly slowFraction: number;
+  /** A slow member handles each datagram between half this and this late, in arrival order. */
   readonly slowDelayMaxMs: number;
   /** Members that crash (crash-stop), spread over the run at period boundaries. */
   readonly crashes: number;
@@ -44,6 +46,8 @@ export interface SimOptions {
   readonly phase: 'aligned' | 'random';
   /** Split off the first `fraction` of members from `startPeriod` to `endPeriod`. */
   readonly partition?: { readonly fraction: number; readonly startPeriod: number; readonly endPeriod: number };
+  /** Observe every member event (at = the member that changed its view). */
+  readonly onMemberEvent?: (at: number, e: MemberEvent, nowMs: number) => void;
   /** Called at every period boundary with the period number (the caller prints progress). */
   readonly onPeriod?: (period: number) => void;
 }
@@ -51,7 +55,7 @@ export interface SimOptions {
 export const DEFAULT_SIM: Omit<SimOptions, 'members' | 'periods' | 'seed' | 'config'> = {
   loss: 0,
   slowFraction: 0,
-  slowDelayMaxMs: 2000,
+  slowDelayMaxMs: 10_000,
   crashes: 0,
   joins: 0,
   latencyMinMs: 1,
@@ -80,11 +84,16 @@ export interface SimReport {
   /** Crashed members never detected / never known by everyone before the run ended. */
   readonly undetected: number;
   readonly undisseminated: number;
-  /** Dead declarations originated about members that had not crashed or left. */
+  /**
+   * Healthy members (not crashed, not slow) declared dead: distinct (member, incarnation)
+   * pairs that some member declared dead on its own suspicion timeout.
+   */
   readonly falsePositives: number;
+  /** The same count for slow members (alive but handling datagrams seconds late). */
+  readonly slowDeclaredDead: number;
   /** Suspicions originated (any member, crashed or not). */
   readonly suspicions: number;
-  /** Suspicions originated about members that had not crashed. */
+  /** Suspicions originated about healthy members (not crashed, not slow). */
   readonly falseSuspicions: number;
   readonly refutations: number;
   readonly messages: number;
@@ -95,6 +104,8 @@ export interface SimReport {
   readonly datagramBytesPerMemberPerPeriod: number;
   readonly joinsCompleted: number;
   readonly events: number;
+  /** Members chosen slow, in id order. */
+  readonly slowMembers: readonly number[];
 }
 
 const TICK = 0;
@@ -172,6 +183,8 @@ export function simulate(opts: SimOptions): SimReport {
   let bytes = 0;
   let datagramBytes = 0;
   let falsePositives = 0;
+  let slowDeclaredDead = 0;
+  const declared = new Set<number>();
   let suspicions = 0;
   let falseSuspicions = 0;
   let refutations = 0;
@@ -181,15 +194,23 @@ export function simulate(opts: SimOptions): SimReport {
   let nextPeriod = 1;
 
   const onMemberEvent = (at: number, e: MemberEvent, now: number) => {
+    opts.onMemberEvent?.(at, e, now);
     if (e.member === at) {
       if (e.local && e.previous === 'alive' && e.status === 'alive') refutations++;
       return;
     }
     if (e.local && e.status === 'suspect') {
       suspicions++;
-      if (!crashed[e.member]) falseSuspicions++;
+      if (!crashed[e.member] && !slow[e.member]) falseSuspicions++;
     }
-    if (e.local && e.status === 'dead' && !crashed[e.member]) falsePositives++;
+    if (e.local && e.status === 'dead' && !crashed[e.member]) {
+      const key = e.member * 2 ** 20 + e.incarnation;
+      if (!declared.has(key)) {
+        declared.add(key);
+        if (slow[e.member]) slowDeclaredDead++;
+        else falsePositives++;
+      }
+    }
     const r = crashRecords.get(e.member);
     if (r === undefined || now < r.atMs) return;
     if (e.local && e.status === 'suspect' && r.firstSuspectMs < 0) r.firstSuspectMs = now;
@@ -211,11 +232,14 @@ export function simulate(opts: SimOptions): SimReport {
     if (r.allDeadMs < 0 && r.deadCount >= liveCount) r.allDeadMs = now;
   };
 
-  const deliverDelay = (a: number, b: number): number => {
+  const handledAt = new Float64Array(N); // slow members: when the last datagram is handled (FIFO)
+  const deliverAt = (a: number, b: number, now: number): number => {
     let d = base[a] + base[b];
     if (opts.jitterMeanMs > 0) d += -opts.jitterMeanMs * Math.log(1 - rng.float());
-    if (slow[b]) d += rng.float() * opts.slowDelayMaxMs;
-    return d;
+    if (!slow[b]) return now + d;
+    const at = Math.max(handledAt[b], now + d + (0.5 + 0.5 * rng.float()) * opts.slowDelayMaxMs);
+    handledAt[b] = at;
+    return at;
   };
 
   const run = (node: number, input: SwimInput, now: number) => {
@@ -232,7 +256,7 @@ export function simulate(opts: SimOptions): SimReport {
             if (opts.loss > 0 && rng.chance(opts.loss)) break;
           }
           if (now >= partStart && now < partEnd && side[node] !== side[e.to]) break;
-          heap.push(now + deliverDelay(node, e.to), { kind: DELIVER, node: e.to, from: node, packet: e.packet });
+          heap.push(deliverAt(node, e.to, now), { kind: DELIVER, node: e.to, from: node, packet: e.packet });
           break;
         }
         case 'scheduleTick':
@@ -316,6 +340,7 @@ export function simulate(opts: SimOptions): SimReport {
     undetected,
     undisseminated,
     falsePositives,
+    slowDeclaredDead,
     suspicions,
     falseSuspicions,
     refutations,
@@ -326,6 +351,7 @@ export function simulate(opts: SimOptions): SimReport {
     datagramBytesPerMemberPerPeriod: datagramBytes / mp,
     joinsCompleted,
     events,
+    slowMembers: Array.from(slow.keys()).filter((i) => slow[i] === 1),
   };
 }
 
