@@ -67,9 +67,10 @@ function clusterRows(): BenchRow[] {
     s = step(config, s, { kind: 'nodeUp', node: nodeId(n) })[0];
     const reports = s.chains.flatMap((c) => c.members.filter((m) => m.node === n).map((m) => ({ target: m.target, localState: 'online' as const, chainVersion: c.version })));
     s = step(config, s, { kind: 'heartbeat', node: nodeId(n), routingVersion: s.routingVersion, targets: reports })[0];
-    for (const r of reports) s = step(config, s, { kind: 'syncDone', target: r.target })[0];
+    for (const r of reports) s = step(config, s, { kind: 'syncDone', target: r.target, chainVersion: r.chainVersion + 1 })[0];
   }
   const cycle = (now() - t0) / failures;
+  if (s.chains.some((c) => c.members.some((m) => m.state !== 'serving'))) throw new Error('bench: the recovery cycle left a target not serving');
   return [
     { name: `heartbeat step, ${chains * 3} targets, 30 reports per heartbeat`, value: hb.opsPerSec, unit: 'steps/s' },
     { name: 'node failure + return + 30 syncs (62 steps, 90 chain versions)', value: 1000 / cycle, unit: 'cycles/s', note: `routing v${s.routingVersion}` },

@@ -171,7 +171,7 @@ function toInput(m: ManagerState, a: Exclude<ModelAction, { kind: 'restart' }>):
     case 'tick':
       return { kind: 'tick', nowMs: m.nowMs + TICK_MS };
     case 'syncDone':
-      return { kind: 'syncDone', target: targetId(a.target) };
+      return { kind: 'syncDone', target: targetId(a.target), chainVersion: m.chains[0].version };
     case 'nodeDown':
     case 'nodeUp':
       return { kind: a.kind, node: nodeId(a.node) };

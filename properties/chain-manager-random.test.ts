@@ -16,14 +16,14 @@ type Op =
   | { kind: 'hb'; node: number; locals: LocalState[]; stale: boolean }
   | { kind: 'tick'; deltaMs: number }
   | { kind: 'down' | 'up'; node: number }
-  | { kind: 'syncDone'; pick: number }
+  | { kind: 'syncDone'; pick: number; stale: boolean }
   | { kind: 'restart' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('hb' as const), node: fc.nat(5), locals: fc.array(fc.constantFrom(...LOCAL_STATES), { minLength: 4, maxLength: 4 }), stale: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), deltaMs: fc.integer({ min: 0, max: 1500 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('down' as const, 'up' as const), node: fc.nat(5) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('syncDone' as const), pick: fc.nat(20) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('syncDone' as const), pick: fc.nat(20), stale: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
 );
 
@@ -88,8 +88,9 @@ function run(c: Cluster, config: ManagerConfig = baseConfig) {
         apply({ kind: op.kind === 'down' ? 'nodeDown' : 'nodeUp', node: nodeId(op.node % c.nodes) });
         break;
       case 'syncDone': {
-        const all = s.chains.flatMap((ch) => ch.members.map((m) => m.target));
-        apply({ kind: 'syncDone', target: all[op.pick % all.length] });
+        const all = s.chains.flatMap((ch) => ch.members.map((m) => [m.target, ch.version] as const));
+        const [target, version] = all[op.pick % all.length];
+        apply({ kind: 'syncDone', target, chainVersion: Math.max(0, version - (op.stale ? 1 : 0)) });
         break;
       }
       case 'restart': {
@@ -106,7 +107,10 @@ function run(c: Cluster, config: ManagerConfig = baseConfig) {
   for (let node = 0; node < c.nodes; node++) apply({ kind: 'nodeUp', node: nodeId(node) });
   for (let node = 0; node < c.nodes; node++) apply(heartbeat(node, () => 'online', false));
   for (let round = 0; round < c.length; round++)
-    for (const ch of s.chains) for (const m of ch.members) if (m.state === 'syncing') apply({ kind: 'syncDone', target: m.target });
+    for (let ci = 0; ci < s.chains.length; ci++) {
+      const m = s.chains[ci].members.find((x) => x.state === 'syncing');
+      if (m) apply({ kind: 'syncDone', target: m.target, chainVersion: s.chains[ci].version });
+    }
   const notServing = s.chains.flatMap((ch) => ch.members.filter((m) => m.state !== 'serving').map((m) => `${m.target}:${m.state}`));
   if (notServing.length > 0) throw new Error(`LIVE-ALL-SERVING: after healing, not serving: ${notServing.join(' ')}`);
   return s satisfies ManagerState;

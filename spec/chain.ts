@@ -126,8 +126,12 @@ export type NodeDown = t.TypeOf<typeof NodeDown>;
 export const NodeUp = t.type({ kind: t.literal('nodeUp'), node: NodeId }, 'NodeUp');
 export type NodeUp = t.TypeOf<typeof NodeUp>;
 
-/** The recovery protocol reports that a syncing target is now up to date. */
-export const SyncDone = t.type({ kind: t.literal('syncDone'), target: TargetId }, 'SyncDone');
+/**
+ * The recovery protocol reports that a syncing target is now up to date. `chainVersion` is
+ * the chain version the sync ran under: a syncDone from an older version (the target may
+ * have failed and come back since, starting a new sync) is rejected.
+ */
+export const SyncDone = t.type({ kind: t.literal('syncDone'), target: TargetId, chainVersion: Nat }, 'SyncDone');
 export type SyncDone = t.TypeOf<typeof SyncDone>;
 
 /** Every input of the chain manager. */

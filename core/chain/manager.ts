@@ -6,8 +6,8 @@
  * `leaseMs` from the manager's time, i.e. the last tick), `tick {nowMs}` (an expired lease
  * counts as offline), SWIM membership
  * (`nodeDown` makes the node's targets offline and its heartbeats are ignored until
- * `nodeUp`), and `syncDone {target}` from the recovery protocol (a syncing target is now
- * up to date).
+ * `nodeUp`), and `syncDone {target, chainVersion}` from the recovery protocol (a syncing
+ * target is now up to date; only at the current chain version).
  *
  * Every input that changes a target's local state rebuilds that target's chain
  * (core/chain/transition.ts); a changed chain gets version + 1, and any change moves the
@@ -271,6 +271,8 @@ export function step(config: ManagerConfig, state: ManagerState, input: ManagerI
       const ci = state.index.chainOfTarget.get(input.target);
       const m = ci === undefined ? undefined : state.chains[ci].members.find((x) => x.target === input.target);
       if (ci === undefined || !m) reject(`unknown target ${input.target}`);
+      else if (input.chainVersion !== state.chains[ci].version)
+        reject(`stale syncDone for target ${input.target}: chain version ${input.chainVersion}, now ${state.chains[ci].version}`);
       else if (m.state !== 'syncing' || m.local === 'offline') reject(`target ${input.target} is ${m.state}/${m.local}, not syncing`);
       else w.setMember(ci, input.target, (x) => withLocal(x, 'uptodate'));
       break;

@@ -12,7 +12,7 @@ const samples: [string, t.Mixed, unknown][] = [
   ['tick', ManagerInput, { kind: 'tick', nowMs: 1234 }],
   ['nodeDown', ManagerInput, { kind: 'nodeDown', node: 2 }],
   ['nodeUp', ManagerInput, { kind: 'nodeUp', node: 2 }],
-  ['syncDone', ManagerInput, { kind: 'syncDone', target: 31 }],
+  ['syncDone', ManagerInput, { kind: 'syncDone', target: 31, chainVersion: 6 }],
   ['routing update', RoutingUpdate, { kind: 'routingUpdate', routing: { version: 2, chains: [{ id: 1, version: 3, targets: [{ target: 11, node: 1, state: 'serving' }, { target: 12, node: 2, state: 'syncing' }] }] } }],
   ['manager config', ManagerConfigCodec, { leaseMs: 10000, checkIntervalMs: 500 }],
   ['layout', ChainLayout, [{ id: 1, targets: [{ target: 11, node: 1 }] }]],

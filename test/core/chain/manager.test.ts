@@ -42,6 +42,7 @@ const hb = (s: ManagerState, target: number, local: LocalState, chainVersion?: n
   };
 };
 const tick = (nowMs: number): ManagerInput => ({ kind: 'tick', nowMs });
+const syncDone = (s: ManagerState, target: number, chainVersion = s.chains[target <= 3 ? 0 : 1].version): ManagerInput => ({ kind: 'syncDone', target: targetId(target), chainVersion });
 /** Heartbeats from every target except `dead`, then a tick at `nowMs`. */
 function aliveExcept(s: ManagerState, dead: readonly number[], nowMs: number): ManagerState {
   for (const t of [1, 2, 3, 4, 5]) if (!dead.includes(t)) s = step(config, s, hb(s, t, s.chains[t <= 3 ? 0 : 1].members.find((m) => m.target === t)!.local === 'offline' ? 'online' : 'uptodate'))[0];
@@ -112,9 +113,9 @@ describe('chain manager', () => {
     [s] = run(s, [hb(s, 2, 'online')]);
     [s] = run(s, [hb(s, 3, 'online')]);
     expect(chain7(s)).toBe('t3:serving t1:syncing t2:waiting');
-    [s] = run(s, [{ kind: 'syncDone', target: targetId(1) }]);
+    [s] = run(s, [syncDone(s, 1)]);
     expect(chain7(s)).toBe('t3:serving t1:serving t2:syncing');
-    [s] = run(s, [{ kind: 'syncDone', target: targetId(2) }]);
+    [s] = run(s, [syncDone(s, 2)]);
     expect(chain7(s)).toBe('t3:serving t1:serving t2:serving');
   });
 
@@ -154,8 +155,8 @@ describe('chain manager', () => {
   test('inputs that cannot apply are rejected with a reason and change nothing', () => {
     const s = start();
     const cases: [ManagerInput, string][] = [
-      [{ kind: 'syncDone', target: targetId(1) }, 'target 1 is serving/uptodate, not syncing'],
-      [{ kind: 'syncDone', target: targetId(99) }, 'unknown target 99'],
+      [syncDone(s, 1), 'target 1 is serving/uptodate, not syncing'],
+      [{ kind: 'syncDone', target: targetId(99), chainVersion: 1 }, 'unknown target 99'],
       [{ kind: 'nodeDown', node: nodeId(99) }, 'unknown node 99'],
       [hb(s, 1, 'online', 5), 'target 1 reports chain version 5 > 1'],
       [{ ...hb(s, 1, 'online'), routingVersion: 9 } as ManagerInput, 'node 11 has seen routing version 9 > 1'],
@@ -174,6 +175,20 @@ describe('chain manager', () => {
     const [n, effects] = step(config, later, tick(10));
     expect(effects).toEqual([{ kind: 'rejected', input: 'tick', reason: 'time went backwards: 10 < 50' }]);
     expect(n.nowMs).toBe(50);
+  });
+
+  test('a syncDone from an older chain version (an earlier sync of a target that failed since) is rejected', () => {
+    let s = start();
+    [s] = run(s, [hb(s, 1, 'offline')]);
+    [s] = run(s, [hb(s, 1, 'online')]);
+    const firstSync = s.chains[0].version;
+    expect(chain7(s)).toBe('t2:serving t3:serving t1:syncing');
+    [s] = run(s, [hb(s, 1, 'offline')]);
+    [s] = run(s, [hb(s, 1, 'online')]); // a new sync starts
+    const [n, effects] = step(config, s, syncDone(s, 1, firstSync));
+    expect(effects).toEqual([{ kind: 'rejected', input: 'syncDone', reason: `stale syncDone for target 1: chain version ${firstSync}, now ${s.chains[0].version}` }]);
+    expect(chain7(n)).toBe('t2:serving t3:serving t1:syncing');
+    expect(chain7(step(config, s, syncDone(s, 1))[0])).toBe('t2:serving t3:serving t1:serving');
   });
 
   test('determinism: the same inputs give the same states and effects', () => {
