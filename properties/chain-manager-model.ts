@@ -29,6 +29,7 @@ import {
   applyPersist,
   chainOf,
   createManager,
+  encodeManager,
   restoreManager,
   routingTable,
   snapshotOf,
@@ -140,11 +141,7 @@ export function chainManagerModel(opts: ChainManagerModelOptions): ExplorerModel
       if (v) throw new InvariantViolation(v.invariant, v.message);
       return { m, stored: persistAll(s.stored, effects)! };
     },
-    encode(s) {
-      const now = s.m.nowMs;
-      const members = s.m.chains[0].members.map((x) => `${x.target}${x.state[0]}${x.state[1]}${x.local[1]}${Math.max(0, x.leaseExpiresAtMs - now)}`);
-      return `${members.join(' ')}|${s.m.nodesDown.join(',')}`;
-    },
+    encode: (s) => encodeManager(s.m, { versions: false }),
     invariants,
     goal: opts.liveness ?? !opts.mutant ? { id: 'LIVE-ALL-SERVING', test: (s) => s.m.chains[0].members.every((x) => x.state === 'serving') } : undefined,
     describe(before, a, after) {

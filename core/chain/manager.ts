@@ -136,6 +136,21 @@ export function applyPersist(before: ManagerSnapshot | undefined, e: PersistEffe
   return { meta: e.meta, chains: e.meta.chains.map((id) => byId.get(id)!) };
 }
 
+/**
+ * Canonical text of a manager state for explorers (equal text = equivalent state). Leases
+ * are relative to now (absolute time is left out); `versions: false` also leaves out chain
+ * and routing versions and the persist sequence, for models whose inputs always carry the
+ * current versions (the version rules are then checked per transition).
+ */
+export function encodeManager(s: ManagerState, opts: { readonly versions?: boolean } = {}): string {
+  const versions = opts.versions ?? true;
+  const chains = s.chains.map((c) => {
+    const members = c.members.map((m) => `${m.target}${m.state[0]}${m.state[1]}${m.local[1]}${Math.max(0, m.leaseExpiresAtMs - s.nowMs)}`);
+    return versions ? `${c.version}:${members.join(' ')}` : members.join(' ');
+  });
+  return `${versions ? `${s.routingVersion}/${s.seq}|` : ''}${chains.join(';')}|${s.nodesDown.join(',')}`;
+}
+
 // ---------------------------------------------------------------------------------------
 // Creation and restore
 // ---------------------------------------------------------------------------------------

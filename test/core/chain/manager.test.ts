@@ -3,7 +3,7 @@
  * states", "Transition", "Rules"; 3FS docs/design_notes.md "Failure detection").
  */
 import { isLeft, isRight } from 'fp-ts/Either';
-import { ManagerConfig, ManagerEffect, ManagerState, createManager, routingTable, step } from '../../../core/chain/manager';
+import { ManagerConfig, ManagerEffect, ManagerState, createManager, encodeManager, routingTable, step } from '../../../core/chain/manager';
 import { ManagerInput } from '../../../spec/chain';
 import { LocalState } from '../../../spec/routing';
 import { chainId, nodeId, targetId } from '../../../spec/ids';
@@ -203,5 +203,22 @@ describe('chain manager', () => {
       return out;
     };
     expect(script(start())).toEqual(script(start()));
+  });
+});
+
+describe('encodeManager', () => {
+  test('equal for equivalent states, different when a public state, local state, lease or version differs', () => {
+    const s = start();
+    const [later] = step(config, s, tick(0)); // same state, re-ticked
+    expect(encodeManager(later)).toBe(encodeManager(s));
+    const [down] = step(config, s, hb(s, 2, 'offline'));
+    expect(encodeManager(down)).not.toBe(encodeManager(s));
+    const [online] = step(config, s, hb(s, 2, 'online'));
+    expect(encodeManager(online)).not.toBe(encodeManager(s)); // local only
+    const [aged] = step(config, s, tick(300));
+    expect(encodeManager(aged)).not.toBe(encodeManager(s)); // leases closer to expiry
+    const bumped = { ...s, routingVersion: 9 };
+    expect(encodeManager(bumped)).not.toBe(encodeManager(s));
+    expect(encodeManager(bumped, { versions: false })).toBe(encodeManager(s, { versions: false }));
   });
 });
