@@ -194,6 +194,17 @@ export function pushPullIntervalMs(c: SwimConfig, n: number): number {
   return c.pushPullIntervalMs * (Math.ceil(Math.log2(n) - Math.log2(32)) + 1);
 }
 
+/**
+ * A relay nacks when the target has not acked within 80% of the probe timeout, so the nack
+ * reaches the prober before its period ends (Lifeguard). memberlist waits the full probe
+ * timeout, which with the LAN defaults (timeout = interval / 2) makes every nack race the
+ * prober's deadline and charges the prober's health for probing a member that is truly
+ * dead (proofs-notes/swim-lifeguard.md).
+ */
+export function relayNackMs(c: SwimConfig): number {
+  return Math.floor(c.probeTimeoutMs * 0.8);
+}
+
 function scaled(c: SwimConfig, s: SwimState, ms: number): number {
   return c.localHealthOn ? ms * (s.awareness + 1) : ms;
 }
@@ -352,7 +363,9 @@ function startProbe(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[])
   s = {
     ...s,
     seq,
-    probe: { target, seq, ackDeadlineMs: now + scaled(c, s0, c.probeTimeoutMs), endMs: now + interval, indirectSent: false, nacksExpected: 0, nacks: 0 },
+    // memberlist scales the probe interval with awareness but not the ack timeout ("waiting
+    // longer does not help UDP through"; the longer period gives indirect acks and nacks time)
+    probe: { target, seq, ackDeadlineMs: now + c.probeTimeoutMs, endMs: now + interval, indirectSent: false, nacksExpected: 0, nacks: 0 },
   };
   const msgs: Message[] = [{ type: 'ping', seq, target }];
   const p = lookupPacked(s.table, target);
@@ -362,7 +375,8 @@ function startProbe(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[])
 
 function sendIndirect(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
   const probe = s0.probe!;
-  const [peers, s1] = randomMembers(s0, c.indirectChecks, (m, st) => m !== probe.target && st <= 1);
+  // memberlist: indirect probers are members we hold alive (not suspect)
+  const [peers, s1] = randomMembers(s0, c.indirectChecks, (m, st) => m !== probe.target && st === 0);
   let s: SwimState = { ...s1, probe: { ...probe, indirectSent: true, nacksExpected: c.nacksOn ? peers.length : 0 } };
   for (const p of peers) s = sendDatagram(c, s, p, [{ type: 'pingReq', seq: probe.seq, target: probe.target, nack: c.nacksOn }], fx);
   return s;
@@ -505,7 +519,7 @@ function onReceived(c: SwimConfig, s0: SwimState, from: MemberId, packet: Packet
       case 'pingReq': {
         if (s.phase !== 'active' || m.target === s.self) break;
         const seq = s.seq + 1;
-        s = { ...s, seq, relays: [...s.relays, { seq, origin: from, originSeq: m.seq, deadlineMs: now + c.probeTimeoutMs, nack: m.nack }] };
+        s = { ...s, seq, relays: [...s.relays, { seq, origin: from, originSeq: m.seq, deadlineMs: now + relayNackMs(c), nack: m.nack }] };
         s = sendDatagram(c, s, m.target, [{ type: 'ping', seq, target: m.target }], fx);
         break;
       }
