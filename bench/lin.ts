@@ -6,18 +6,22 @@
  *   - the same WGL search with memoisation switched off;
  *   - the same search without P-compositionality (the whole history as one object whose state
  *     is the tuple of all 10 keys).
- * Histories: `ok` as generated; `illegal` = the same plus one stale read of key k0 at the end.
+ * Histories: `ok` as generated (every write a distinct value); `illegal, values 1..3` = a
+ * history whose writes draw from 3 values, with one read's output changed so that it is
+ * illegal (repeated values leave many candidate orders: the case memoisation is for);
+ * `stale read` = the ok history plus a read of k0's first value after everything.
  */
 import { BenchModule, BenchRow, now, rate } from './common';
 import { LinModel, LinOperation, LinValue, checkHistory, registerModel, searchLinearization } from '../core/check/lin';
 import { mix32 } from '../core/check/lin-search';
 import { simulateClients } from '../core/check/lin-gen';
+import { Rng } from '../core/prng';
 
 const KEYS = 10;
 const NO_MEMO_CAP = 20_000_000; // steps; a capped baseline is reported as a lower bound
 
-function history(n: number): LinOperation[] {
-  return simulateClients(20261124 + n, { operations: n, keys: KEYS, clients: 8, readRatio: 0.5, pendingRatio: 0.01 });
+function history(n: number, valueDomain?: number): LinOperation[] {
+  return simulateClients(20261124 + n, { operations: n, keys: KEYS, clients: 8, readRatio: 0.5, pendingRatio: 0.01, valueDomain });
 }
 
 /** Append a read of k0 after everything that returns k0's first written value: stale. */
@@ -26,6 +30,21 @@ function withStaleRead(h: LinOperation[]): LinOperation[] {
   if (first === undefined) throw new Error('no write on k0');
   const end = Math.max(...h.map((o) => o.return ?? o.call));
   return [...h, { client: 9999, op: 'read', key: 'k0', output: first.value, call: end + 1, return: end + 2 }];
+}
+
+/** Change one read's output to another value of the domain, at seeded random places, until
+ * the history is illegal (values repeat, so most changes stay explainable). */
+function withWrongRead(h: LinOperation[], domain: number): LinOperation[] {
+  const rng = new Rng(7);
+  for (let tries = 0; tries < 1000; tries++) {
+    const i = rng.below(h.length);
+    const o = h[i];
+    if (o.op !== 'read' || o.return === undefined) continue;
+    const v = 1 + ((typeof o.output === 'number' ? o.output : 0) % domain);
+    const bad = h.map((x, j) => (j === i ? { ...o, output: v } : x));
+    if (checkHistory(bad, { model: 'register', minimise: false }).result === 'illegal') return bad;
+  }
+  throw new Error('no illegal perturbation found');
 }
 
 /** ms per call, averaged over at least `minMs` of repetitions. */
@@ -64,58 +83,71 @@ function wholeHistoryModel(keys: readonly string[]): LinModel<readonly LinValue[
 function run(): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const n of [1000, 10_000]) {
-    const ok = history(n);
-    const bad = withStaleRead(ok);
     const label = `${n.toLocaleString('en-US')} ops, ${KEYS} keys`;
-
-    // ok history: memo vs no memo
+    const ok = history(n);
     const okVerdict = checkHistory(ok, { model: 'register' });
     if (okVerdict.result !== 'ok') throw new Error('generated history must be ok');
-    const okMemo = msPerRun(() => checkHistory(ok, { model: 'register' }));
+
+    // 1. legal history, distinct values: the common case; memo vs no memo
+    const okMs = msPerRun(() => checkHistory(ok, { model: 'register' }));
     const okNoMemo = msPerRun(() => checkHistory(ok, { model: 'register', memo: false }));
     rows.push({
-      name: `ok history, ${label}`,
-      value: okMemo,
+      name: `ok, distinct values, ${label}`,
+      value: okMs,
       unit: 'ms',
       baseline: { name: 'ms without memo', value: okNoMemo },
-      note: 'no backtracking needed: the memo only costs here',
+      note: `${okVerdict.steps} steps; no backtracking needed, the memo only costs here`,
     });
 
-    // illegal history: memo vs no memo (capped)
-    const verdict = checkHistory(bad, { model: 'register', minimise: false });
-    if (verdict.result !== 'illegal') throw new Error('planted stale read must be illegal');
-    const badMemo = msPerRun(() => checkHistory(bad, { model: 'register', minimise: false }));
+    // 2. illegal, 3-value domain, one read changed: memoisation is what makes it feasible
+    const small = history(n, 3);
+    const wrong = withWrongRead(small, 3);
+    const wrongVerdict = checkHistory(wrong, { model: 'register', minimise: false });
+    const wrongMs = msPerRun(() => checkHistory(wrong, { model: 'register', minimise: false }));
     const t0 = now();
-    const nm = checkHistory(bad, { model: 'register', minimise: false, memo: false, stepBudget: NO_MEMO_CAP });
-    const badNoMemo = now() - t0;
+    const nm = checkHistory(wrong, { model: 'register', minimise: false, memo: false, stepBudget: NO_MEMO_CAP });
+    const wrongNoMemo = now() - t0;
     const capped = nm.result === 'unknown';
     rows.push({
-      name: `illegal (stale read), ${label}`,
-      value: badMemo,
+      name: `illegal, values 1..3, one read changed, ${label}`,
+      value: wrongMs,
       unit: 'ms',
-      baseline: { name: `ms without memo${capped ? ' (stopped at the step cap: a lower bound)' : ''}`, value: badNoMemo },
-      note: `${verdict.steps} steps with memo, ${capped ? '> ' : ''}${nm.steps} without`,
+      baseline: { name: `ms without memo${capped ? ' (stopped at the step cap: a lower bound)' : ''}`, value: wrongNoMemo },
+      note: `${wrongVerdict.steps} steps with memo, ${capped ? '> ' : ''}${nm.steps} without`,
     });
-
-    // illegal + minimisation (what the CLI does)
     let minimal = 0;
     const minMs = msPerRun(() => {
-      const r = checkHistory(bad, { model: 'register' });
+      const r = checkHistory(wrong, { model: 'register' });
       minimal = r.result === 'illegal' ? r.minimal.length : -1;
     });
-    rows.push({ name: `illegal + minimisation, ${label}`, value: minMs, unit: 'ms', note: `minimal set: ${minimal} ops` });
+    rows.push({ name: `  the same + minimisation (what the CLI does)`, value: minMs, unit: 'ms', note: `minimal set: ${minimal} ops` });
 
-    // P-compositionality: the ok history as one object
+    // 3. illegal, distinct values, stale read: value-flow pruning vs none
+    const stale = withStaleRead(ok);
+    const staleVerdict = checkHistory(stale, { model: 'register', minimise: false });
+    if (staleVerdict.result !== 'illegal') throw new Error('planted stale read must be illegal');
+    const staleMs = msPerRun(() => checkHistory(stale, { model: 'register', minimise: false }));
+    const staleNoPrune = msPerRun(() => checkHistory(stale, { model: 'register', minimise: false, prune: false }));
+    rows.push({
+      name: `illegal, distinct values, stale read, ${label}`,
+      value: staleMs,
+      unit: 'ms',
+      baseline: { name: 'ms without value-flow pruning', value: staleNoPrune },
+      note: `${staleVerdict.steps} steps with pruning`,
+    });
+
+    // 4. P-compositionality: the legal history as one object (no pruner there, so none here)
     const keys = [...new Set(ok.map((o) => o.key))];
+    const okNoPrune = msPerRun(() => checkHistory(ok, { model: 'register', prune: false }));
     const t1 = now();
     const whole = searchLinearization(ok, wholeHistoryModel(keys), { stepBudget: NO_MEMO_CAP });
     const wholeMs = now() - t1;
     rows.push({
-      name: `ok history, per-key partition, ${label}`,
-      value: okMemo,
+      name: `ok, per key vs one object (both unpruned), ${label}`,
+      value: okNoPrune,
       unit: 'ms',
-      baseline: { name: 'ms as one object (no partition)', value: wholeMs },
-      note: `${okVerdict.steps} steps per key; as one object ${whole.kind === 'unknown' ? '(stopped at the step cap) ' : ''}${whole.steps} steps`,
+      baseline: { name: `ms as one object${whole.kind === 'unknown' ? ' (step cap: lower bound)' : ''}`, value: wholeMs },
+      note: `one object: ${whole.steps} steps`,
     });
   }
   return rows;

@@ -248,8 +248,9 @@ export function propAgreesWithBruteForce(model: LinModelName, maxOps: number, ta
 }
 
 /**
- * Memoisation (and emptying the memo when full) never changes a verdict: on medium histories
- * (too big for brute force) the memoised search agrees with the plain WGL search. Histories
+ * Memoisation (also when the memo is emptied because it is full) and value-flow pruning never
+ * change a verdict: on medium histories (too big for brute force) the search agrees with the
+ * plain WGL search (no memo, no pruning). Histories
  * where the plain search exceeds `noMemoSteps` are skipped (counted in `tally.skipped`).
  */
 export function propMemoAgrees(model: LinModelName, maxOps: number, noMemoSteps: number, tally?: VerdictTally & { skipped: number }) {
@@ -261,16 +262,17 @@ export function propMemoAgrees(model: LinModelName, maxOps: number, noMemoSteps:
     const changed: LinOperation = o.op === 'read' ? { ...o, output: v } : { ...o, output: !o.output };
     return h.map((x, j) => (j === k ? changed : x));
   });
-  return fc.property(fc.oneof(arbSequentialHistory(plan), perturbed), fc.constantFrom(0, 2000, Infinity), (h, memoBytesMax) => {
+  return fc.property(fc.oneof(arbSequentialHistory(plan), { arbitrary: perturbed, weight: 3 }), fc.constantFrom(0, 2000, Infinity), fc.boolean(), (h, memoBytesMax, prune) => {
     const ops = pruneKey(h);
     const m = modelNamed(model);
-    const plain = searchLinearization(ops, m, { memo: false, stepBudget: noMemoSteps });
+    const plain = searchLinearization(ops, m, { memo: false, prune: false, stepBudget: noMemoSteps });
     if (plain.kind === 'unknown') {
       if (tally) tally.skipped++;
       return;
     }
-    const memo = searchLinearization(ops, m, { memoBytesMax });
-    if (memo.kind !== plain.kind) throw new Error(`memo (max ${memoBytesMax} bytes) says ${memo.kind}, plain search says ${plain.kind}`);
+    const memo = searchLinearization(ops, m, { memoBytesMax, prune });
+    if (memo.kind !== plain.kind)
+      throw new Error(`memo (max ${memoBytesMax} bytes, prune ${prune}) says ${memo.kind}, plain search says ${plain.kind}`);
     if (tally) tally[plain.kind === 'ok' ? 'ok' : 'illegal']++;
   });
 }

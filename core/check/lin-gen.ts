@@ -72,6 +72,8 @@ export interface SimulationOptions {
   readonly latency?: number;
   /** Think time between a client's operations: 0..think. */
   readonly think?: number;
+  /** Written values are drawn from 1..valueDomain (default: every write a distinct value). */
+  readonly valueDomain?: number;
 }
 
 /**
@@ -101,7 +103,7 @@ export function simulateClients(seed: number, o: SimulationOptions): LinOperatio
       client: clientId[c],
       op,
       key: `k${rng.below(o.keys)}`,
-      value: nextValue++,
+      value: o.valueDomain === undefined ? nextValue++ : 1 + rng.below(o.valueDomain),
       casExpectsCurrent: rng.chance(0.7),
       otherExpected: rng.below(Math.max(1, nextValue)),
       call,

@@ -33,6 +33,22 @@ export interface LinModel<S> {
   /** A 32-bit hash consistent with `equal`. */
   hash(state: S): number;
   equal(a: S, b: S): boolean;
+  /** Optional sound pruning, built once per search over the operations searched. */
+  readonly pruner?: (ops: readonly LinOperation[]) => Pruner<S>;
+}
+
+/**
+ * An incremental test that no completion exists, whatever order the remaining operations take.
+ * The engine calls `take` when an operation is linearised and `restore` when it backtracks
+ * over it; `dead(state)` must only answer true when no linearisation of the remaining
+ * operations from `state` exists (soundness of the search depends on it).
+ */
+export interface Pruner<S> {
+  /** Operation `i` (an index into the searched array) was linearised. */
+  take(i: number): void;
+  /** Operation `i` was un-linearised (backtracking). */
+  restore(i: number): void;
+  dead(state: S): boolean;
 }
 
 export interface SearchLimits {
@@ -42,6 +58,8 @@ export interface SearchLimits {
   readonly deadline?: () => boolean;
   /** Memoise configurations (default true). `false` exists to measure what memoisation buys. */
   readonly memo?: boolean;
+  /** Use the model's pruner, if it has one (default true). `false` exists for measurement. */
+  readonly prune?: boolean;
   /** Estimated bytes the memo may hold before it is emptied (default `MEMO_BYTES_MAX`). */
   readonly memoBytesMax?: number;
   /** Called every `PROGRESS_EVERY` steps with the steps taken so far in this search. */
@@ -69,38 +87,57 @@ export function mix32(x: number): number {
 }
 
 /**
- * The set of linearised operations, with two canonical markers kept up to date: `lo`, the
- * first word that is not all ones, and `hi`, the last word that is not zero. Operations are
- * numbered by return time (pending ones last), and every completed operation returning before
- * the scan position is linearised, so the set is "all ones up to about the frontier, then a
- * short window": a memo entry stores only `lo` and the words `lo..hi`.
+ * The set of linearised operations. Bits [0, completed) are the completed operations numbered
+ * by return time; bits [completed, n) the pending ones, kept in a separate word array. For the
+ * completed region two canonical markers are kept up to date: `lo`, the first word that is not
+ * all ones, and `hi`, the last word that is not zero. Every completed operation returning
+ * before the scan position is linearised, so that region is "all ones up to about the
+ * frontier, then a short window": a memo entry stores `lo`, the words `lo..hi`, and the
+ * (usually few) pending words.
  */
 export class BitSet {
   readonly w: Uint32Array;
+  readonly pending: Uint32Array;
   lo = 0;
   hi = -1;
-  constructor(n: number) {
-    this.w = new Uint32Array((n + 31) >>> 5);
+  constructor(readonly completed: number, pending = 0) {
+    this.w = new Uint32Array((completed + 31) >>> 5);
+    this.pending = new Uint32Array((pending + 31) >>> 5);
   }
   set(i: number): void {
+    if (i >= this.completed) {
+      const j = i - this.completed;
+      this.pending[j >>> 5] |= 1 << (j & 31);
+      return;
+    }
     const k = i >>> 5;
     this.w[k] |= 1 << (i & 31);
     if (k > this.hi) this.hi = k;
     while (this.lo < this.w.length && this.w[this.lo] === 0xffffffff) this.lo++;
   }
   clear(i: number): void {
+    if (i >= this.completed) {
+      const j = i - this.completed;
+      this.pending[j >>> 5] &= ~(1 << (j & 31));
+      return;
+    }
     const k = i >>> 5;
     this.w[k] &= ~(1 << (i & 31));
     if (k < this.lo) this.lo = k;
     while (this.hi >= 0 && this.w[this.hi] === 0) this.hi--;
   }
-  /** Words lo..hi (empty when hi < lo). */
+  /** Words lo..hi of the completed region (empty when hi < lo). */
   window(): Uint32Array {
     return this.w.slice(this.lo, Math.max(this.lo, this.hi + 1));
   }
-  sameWindow(lo: number, words: Uint32Array): boolean {
+  /** A copy of the pending region (shared empty array when there are no pending operations). */
+  pendingCopy(): Uint32Array {
+    return this.pending.length === 0 ? this.pending : this.pending.slice();
+  }
+  same(lo: number, words: Uint32Array, pending: Uint32Array): boolean {
     if (lo !== this.lo || words.length !== Math.max(0, this.hi + 1 - this.lo)) return false;
     for (let k = 0; k < words.length; k++) if (words[k] !== this.w[lo + k]) return false;
+    for (let k = 0; k < pending.length; k++) if (pending[k] !== this.pending[k]) return false;
     return true;
   }
 }
@@ -116,7 +153,7 @@ const ENTRY_OVERHEAD_BYTES = 96;
  * configurations only costs re-exploration, never soundness (proofs-notes/linearizability.md).
  */
 class Memo<S> {
-  private table = new Map<number, { lo: number; words: Uint32Array; state: S }[]>();
+  private table = new Map<number, { lo: number; words: Uint32Array; pending: Uint32Array; state: S }[]>();
   private bytes = 0;
   resets = 0;
   constructor(private readonly model: LinModel<S>, private readonly bytesMax: number) {}
@@ -126,7 +163,7 @@ class Memo<S> {
     const key = ((hz1 ^ sh) >>> 0) * 0x200000 + ((hz2 ^ mix32(sh ^ 0x5bd1e995)) & 0x1fffff);
     let bucket = this.table.get(key);
     if (bucket !== undefined) {
-      for (const e of bucket) if (this.model.equal(e.state, state) && bits.sameWindow(e.lo, e.words)) return false;
+      for (const e of bucket) if (this.model.equal(e.state, state) && bits.same(e.lo, e.words, e.pending)) return false;
     }
     if (this.bytes > this.bytesMax) {
       this.table = new Map();
@@ -134,8 +171,8 @@ class Memo<S> {
       this.resets++;
       bucket = undefined;
     }
-    const entry = { lo: bits.lo, words: bits.window(), state };
-    this.bytes += entry.words.byteLength + ENTRY_OVERHEAD_BYTES;
+    const entry = { lo: bits.lo, words: bits.window(), pending: bits.pendingCopy(), state };
+    this.bytes += entry.words.byteLength + entry.pending.byteLength + ENTRY_OVERHEAD_BYTES;
     if (bucket === undefined) this.table.set(key, [entry]);
     else bucket.push(entry);
     return true;
@@ -223,7 +260,7 @@ export function searchLinearization<S>(
     z1[i] = mix32(i * 2 + 0x3c6ef372);
     z2[i] = mix32(i * 2 + 0x3c6ef373);
   }
-  const bits = new BitSet(n);
+  const bits = new BitSet(completed, n - completed);
   let hz1 = 0;
   let hz2 = 0;
   const memo = new Memo(model, limits.memoBytesMax ?? MEMO_BYTES_MAX);
@@ -236,6 +273,8 @@ export function searchLinearization<S>(
   let done = 0; // completed operations linearised
   let steps = 0;
   let entry = next[0];
+  const pruner = limits.prune !== false && model.pruner !== undefined ? model.pruner(ops) : undefined;
+  if (pruner?.dead(state)) return { kind: 'illegal', steps };
 
   while (done < completed) {
     steps++;
@@ -248,7 +287,14 @@ export function searchLinearization<S>(
     // reaches that return entry before the end: entry is never -1 here.
     if (isCall[entry] === 1) {
       const i = opOf[entry];
-      const ns = model.step(state, ops[i]);
+      let ns = model.step(state, ops[i]);
+      if (ns !== undefined && pruner !== undefined) {
+        pruner.take(i);
+        if (pruner.dead(ns)) {
+          pruner.restore(i);
+          ns = undefined;
+        }
+      }
       if (ns !== undefined) {
         let fresh = true;
         if (memoOn) {
@@ -273,6 +319,7 @@ export function searchLinearization<S>(
           entry = next[0];
           continue;
         }
+        pruner?.restore(i);
       }
       entry = next[entry];
     } else {
@@ -288,6 +335,7 @@ export function searchLinearization<S>(
         hz2 ^= z2[b];
       }
       if (match[entry] !== 0) done--;
+      pruner?.restore(i);
       unlift(entry);
       entry = next[entry];
     }

@@ -11,10 +11,10 @@
  *   removing one more operation can (1-minimal).
  * - Limits arrive as inputs: a step budget and/or a `deadline()` predicate. Pure: no clock.
  */
-import { LinModel, SearchLimits, SearchOutcome, hashScalar, searchLinearization } from './lin-search';
+import { LinModel, Pruner, SearchLimits, SearchOutcome, hashScalar, searchLinearization } from './lin-search';
 import type { LinModelName, LinOperation, LinValue } from './lin-types';
 
-export type { LinModel, SearchLimits, SearchOutcome } from './lin-search';
+export type { LinModel, Pruner, SearchLimits, SearchOutcome } from './lin-search';
 export { searchLinearization } from './lin-search';
 export * from './lin-types';
 
@@ -36,12 +36,74 @@ function stepValue(state: LinValue, op: LinOperation): LinValue | undefined {
 
 const equalValue = (a: LinValue, b: LinValue): boolean => a === b;
 
+/** The value `o` needs the state to hold (a returned read's output, a returned successful
+ * cas's expected value), or NO_NEED. */
+const NO_NEED = Symbol('none');
+function needs(o: LinOperation): LinValue | typeof NO_NEED {
+  if (o.return === undefined) return NO_NEED;
+  if (o.op === 'read') return o.output ?? null;
+  if (o.op === 'cas' && o.output === true) return o.expected;
+  return NO_NEED;
+}
+/** The value `o` may install (a write, a cas that succeeded or never returned), or NO_NEED. */
+function installs(o: LinOperation): LinValue | typeof NO_NEED {
+  if (o.op === 'write') return o.value;
+  if (o.op === 'cas' && (o.return === undefined || o.output === true)) return o.value;
+  return NO_NEED;
+}
+
+/**
+ * Value-flow pruning: a configuration is dead when some unlinearised operation needs a value
+ * u (reads it, or cas-es from it successfully) that the state does not hold and no
+ * unlinearised operation can install. The state changes only by installing values, so that
+ * operation can never be linearised. O(1) per step (counters per value).
+ */
+export function valueFlowPruner(ops: readonly LinOperation[]): Pruner<LinValue> {
+  const ids = new Map<LinValue, number>();
+  const idOf = (v: LinValue | typeof NO_NEED): number => {
+    if (v === NO_NEED) return -1;
+    let id = ids.get(v);
+    if (id === undefined) ids.set(v, (id = ids.size));
+    return id;
+  };
+  const need = Int32Array.from(ops, (o) => idOf(needs(o)));
+  const inst = Int32Array.from(ops, (o) => idOf(installs(o)));
+  const readers = new Int32Array(ids.size);
+  const writers = new Int32Array(ids.size);
+  let deadValues = 0; // values with readers > 0 and writers === 0
+  const change = (i: number, d: number): void => {
+    const r = need[i];
+    if (r >= 0) {
+      const before = readers[r] > 0 && writers[r] === 0;
+      readers[r] += d;
+      deadValues += (readers[r] > 0 && writers[r] === 0 ? 1 : 0) - (before ? 1 : 0);
+    }
+    const w = inst[i];
+    if (w >= 0) {
+      const before = readers[w] > 0 && writers[w] === 0;
+      writers[w] += d;
+      deadValues += (readers[w] > 0 && writers[w] === 0 ? 1 : 0) - (before ? 1 : 0);
+    }
+  };
+  for (let i = 0; i < ops.length; i++) change(i, +1);
+  return {
+    take: (i) => change(i, -1),
+    restore: (i) => change(i, +1),
+    dead: (state) => {
+      if (deadValues === 0) return false;
+      const s = ids.get(state);
+      return deadValues - (s !== undefined && readers[s] > 0 && writers[s] === 0 ? 1 : 0) > 0;
+    },
+  };
+}
+
 export const registerModel: LinModel<LinValue> = {
   name: 'register',
   init: null,
   step: stepValue,
   hash: hashScalar,
   equal: equalValue,
+  pruner: valueFlowPruner,
 };
 
 export const casModel: LinModel<LinValue> = { ...registerModel, name: 'cas' };
@@ -123,6 +185,8 @@ export interface CheckOptions {
   readonly minimiseStepBudget?: number;
   /** For measurement only: switch the memo off (default on). */
   readonly memo?: boolean;
+  /** For measurement only: switch value-flow pruning off (default on). */
+  readonly prune?: boolean;
   readonly onProgress?: (p: LinProgress) => void;
 }
 
@@ -187,7 +251,16 @@ export function checkHistory(ops: readonly LinOperation[], opts: CheckOptions): 
   const problem = historyProblem(ops, opts.model);
   if (problem !== undefined) throw new RangeError(`checkHistory: ${problem}`);
   const model = modelNamed(opts.model);
-  const parts = partitionByKey(ops);
+  // one object shape for every operation keeps property access in the search monomorphic;
+  // results map back to the caller's own objects
+  const original = new Map<LinOperation, LinOperation>();
+  const uniform = ops.map((o) => {
+    const u = uniformShape(o);
+    original.set(u, o);
+    return u;
+  });
+  const back = (xs: readonly LinOperation[]) => xs.map((u) => original.get(u)!);
+  const parts = partitionByKey(uniform);
   const common = { model: opts.model, operations: ops.length, keys: parts.length };
   const budget = opts.stepBudget ?? Infinity;
   let steps = 0;
@@ -201,6 +274,7 @@ export function checkHistory(ops: readonly LinOperation[], opts: CheckOptions): 
       stepBudget: Math.max(0, budget - steps),
       deadline: opts.deadline,
       memo: opts.memo,
+      prune: opts.prune,
       onProgress: opts.onProgress && ((s) => opts.onProgress!({ keysDone: k, keys: parts.length, steps: base + s })),
     });
     steps += out.steps;
@@ -211,6 +285,7 @@ export function checkHistory(ops: readonly LinOperation[], opts: CheckOptions): 
             stepBudget: opts.minimiseStepBudget ?? opts.stepBudget,
             deadline: opts.deadline,
             memo: opts.memo,
+            prune: opts.prune,
           });
       return {
         ...common,
@@ -218,7 +293,7 @@ export function checkHistory(ops: readonly LinOperation[], opts: CheckOptions): 
         result: 'illegal',
         key,
         keyOperations: keyOps.length,
-        minimal: byCallTime(min.ops),
+        minimal: back(byCallTime(min.ops)),
         minimised: min.minimised,
       };
     }
@@ -226,11 +301,26 @@ export function checkHistory(ops: readonly LinOperation[], opts: CheckOptions): 
       undecided.push(key);
       reason = out.reason;
     } else {
-      linearization.set(key, out.order.map((i) => out.ops[i]));
+      linearization.set(key, back(out.order.map((i) => out.ops[i])));
     }
   }
   if (undecided.length > 0) return { ...common, steps, result: 'unknown', reason, undecidedKeys: undecided };
   return { ...common, steps, result: 'ok', linearization };
+}
+
+/** The same operation as an object with every field present, in one order (absent = undefined). */
+function uniformShape(o: LinOperation): LinOperation {
+  const u = {
+    client: o.client,
+    op: o.op,
+    key: o.key,
+    value: o.op === 'read' ? undefined : o.value,
+    expected: o.op === 'cas' ? o.expected : undefined,
+    output: o.op === 'write' ? undefined : o.output,
+    call: o.call,
+    return: o.return,
+  };
+  return u as LinOperation;
 }
 
 function byCallTime(ops: readonly LinOperation[]): LinOperation[] {
@@ -264,7 +354,7 @@ export function unexplainedValues(ops: readonly LinOperation[]): Set<LinValue> {
 export function minimiseIllegal(
   ops: readonly LinOperation[],
   model: LinModel<LinValue>,
-  limits: { readonly stepBudget?: number; readonly deadline?: () => boolean; readonly memo?: boolean },
+  limits: { readonly stepBudget?: number; readonly deadline?: () => boolean; readonly memo?: boolean; readonly prune?: boolean },
 ): { ops: LinOperation[]; minimised: boolean; steps: number } {
   const budget = limits.stepBudget ?? Infinity;
   let steps = 0;
@@ -272,7 +362,7 @@ export function minimiseIllegal(
   const allowed = unexplainedValues(ops);
   const illegal = (cand: readonly LinOperation[]): boolean => {
     for (const v of unexplainedValues(cand)) if (!allowed.has(v)) return false;
-    const out = checkKey(cand, model, { stepBudget: Math.max(0, budget - steps), deadline: limits.deadline, memo: limits.memo });
+    const out = checkKey(cand, model, { stepBudget: Math.max(0, budget - steps), deadline: limits.deadline, memo: limits.memo, prune: limits.prune });
     steps += out.steps;
     if (out.kind === 'unknown') exact = false;
     return out.kind === 'illegal';

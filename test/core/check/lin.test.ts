@@ -150,6 +150,16 @@ describe('lin: compare-and-set model', () => {
   });
 });
 
+/** n concurrent writes, half of 1 and half of 2, then reads 1, 2, 1 in sequence: the third read
+ * needs a write of 1 after the read of 2, and every write finished before the reads began.
+ * Illegal, and value-flow pruning cannot see it until the writes are all placed. */
+function alternations(n: number): LinOperation[] {
+  const h: LinOperation[] = [];
+  for (let i = 0; i < n; i++) h.push(w(i, 1 + (i % 2), 0, 100));
+  h.push(r(20, 1, 200, 210), r(20, 2, 220, 230), r(20, 1, 240, 250));
+  return h;
+}
+
 describe('lin: P-compositionality and results', () => {
   test('keys are checked separately; the illegal key is named', () => {
     const h = [w(0, 1, 0, 10, 'a'), r(1, 1, 20, 30, 'a'), w(0, 1, 0, 10, 'b'), r(1, null, 20, 30, 'b')];
@@ -226,25 +236,35 @@ describe('lin: P-compositionality and results', () => {
     }
     expect(checkHistory(h, { model: 'register' }).result).toBe('illegal');
     // the deadline is polled every 1024 steps: a hard history without memo runs long enough
-    const hard: LinOperation[] = [];
-    for (let i = 0; i < 12; i++) hard.push(w(i, i, 0, 100));
-    hard.push(r(20, 99, 200, 210));
-    const dl = checkHistory(hard, { model: 'register', memo: false, deadline: () => true });
+    const dl = checkHistory(alternations(12), { model: 'register', memo: false, deadline: () => true });
     expect(dl.result).toBe('unknown');
     if (dl.result === 'unknown') expect(dl.reason).toBe('deadline');
   });
 
   test('memoisation changes the cost, never the verdict', () => {
-    const hard: LinOperation[] = [];
-    for (let i = 0; i < 7; i++) hard.push(w(i, i, 0, 100));
-    hard.push(r(20, 99, 200, 210));
+    const hard = alternations(7);
     const withMemo = searchLinearization(hard, registerModel);
     const without = searchLinearization(hard, registerModel, { memo: false });
     expect(withMemo.kind).toBe('illegal');
     expect(without.kind).toBe('illegal');
-    // without memo every one of the 7! = 5040 orders is walked; with it, each (subset, last value) once
+    // without memo every one of the 7! = 5040 orders of the writes is walked; with it, each
+    // (subset, last value) once
     expect(without.steps).toBeGreaterThan(5040);
     expect(without.steps).toBeGreaterThan(10 * withMemo.steps);
+  });
+
+  test('value-flow pruning cuts a read of a value nobody can still write, without changing verdicts', () => {
+    const h: LinOperation[] = [];
+    for (let i = 0; i < 10; i++) h.push(w(i, i, 0, 100));
+    h.push(r(20, 99, 200, 210)); // nothing writes 99: dead from the start
+    expect(searchLinearization(h, registerModel)).toEqual({ kind: 'illegal', steps: 0 });
+    const slow = searchLinearization(h, registerModel, { prune: false });
+    expect(slow.kind).toBe('illegal');
+    expect(slow.steps).toBeGreaterThan(1000); // 2^10 subsets x last value
+    // a legal history with heavy overlap: same verdict both ways
+    const ok = [...h.slice(0, 10), r(20, 4, 200, 210)];
+    expect(searchLinearization(ok, registerModel).kind).toBe('ok');
+    expect(searchLinearization(ok, registerModel, { prune: false }).kind).toBe('ok');
   });
 
   test('emptying the memo when it is full changes the cost, never the verdict', () => {
