@@ -3,12 +3,12 @@
  *
  * - P-compositionality (Herlihy & Wing): a history is linearizable iff each per-key
  *   sub-history is, so keys are checked separately (smallest first).
- * - Each key: the WGL search with memoisation (./lin-search.ts), after two pruning steps that
- *   keep the verdict (proofs-notes/linearizability.md): pending reads are dropped, and so are
- *   pending writes whose value nothing could observe.
+ * - Each key: the WGL search with memoisation (./lin-search.ts) and value-flow pruning, after
+ *   two reductions that keep the verdict (proofs-notes/linearizability.md): pending reads are
+ *   dropped, and so are pending writes whose value nothing could observe.
  * - An illegal key is minimised (ddmin-style chunk removal, then single removals to a
  *   fixpoint) to a set of operations that cannot be linearised while every set obtained by
- *   removing one more operation can (1-minimal).
+ *   removing one more operation can, or reads a value nobody in it wrote (1-minimal).
  * - Limits arrive as inputs: a step budget and/or a `deadline()` predicate. Pure: no clock.
  */
 import { LinModel, Pruner, SearchLimits, SearchOutcome, hashScalar, searchLinearization } from './lin-search';
@@ -173,6 +173,10 @@ export interface LinProgress {
   readonly steps: number;
 }
 
+/** Minimisation runs many searches on sub-histories, some harder than the whole; without a
+ * budget from the caller it stops (reporting `minimised: false`) after this many steps. */
+export const MINIMISE_STEPS_DEFAULT = 10_000_000;
+
 export interface CheckOptions {
   readonly model: LinModelName;
   /** Total search steps for the verdict (all keys); exhausted -> `unknown`. */
@@ -181,7 +185,7 @@ export interface CheckOptions {
   readonly deadline?: () => boolean;
   /** Minimise an illegal key's history (default true). */
   readonly minimise?: boolean;
-  /** Steps allowed for the minimisation (default: the same as `stepBudget`). */
+  /** Steps allowed for the minimisation (default: `stepBudget`, or MINIMISE_STEPS_DEFAULT). */
   readonly minimiseStepBudget?: number;
   /** For measurement only: switch the memo off (default on). */
   readonly memo?: boolean;
@@ -282,7 +286,7 @@ export function checkHistory(ops: readonly LinOperation[], opts: CheckOptions): 
       const min = opts.minimise === false
         ? { ops: out.ops, minimised: false, steps: 0 }
         : minimiseIllegal(out.ops, model, {
-            stepBudget: opts.minimiseStepBudget ?? opts.stepBudget,
+            stepBudget: opts.minimiseStepBudget ?? opts.stepBudget ?? MINIMISE_STEPS_DEFAULT,
             deadline: opts.deadline,
             memo: opts.memo,
             prune: opts.prune,

@@ -210,6 +210,18 @@ describe('lin: P-compositionality and results', () => {
     }
   });
 
+  test('a minimisation stopped by its budget says so, and still returns an illegal set', () => {
+    const h: LinOperation[] = [];
+    for (let i = 0; i < 20; i++) h.push(w(0, i, i * 10, i * 10 + 4), r(1, i, i * 10 + 5, i * 10 + 8));
+    h.push(r(7, 3, 500, 510));
+    const res = checkHistory(h, { model: 'register', minimiseStepBudget: 10 });
+    if (res.result !== 'illegal') throw new Error('expected illegal');
+    expect(res.minimised).toBe(false);
+    expect(res.minimal.length).toBeGreaterThan(3);
+    expect(checkHistory([...res.minimal], { model: 'register', minimise: false }).result).toBe('illegal');
+    expect(formatResult(res)).toContain('the limit stopped the minimisation: possibly not minimal');
+  });
+
   test('a read of a value nobody wrote minimises to that read alone', () => {
     const h = [w(0, 1, 0, 10), r(1, 1, 20, 30), r(2, 99, 40, 50), w(0, 2, 60, 70)];
     const res = checkHistory(h, { model: 'register' });
