@@ -16,8 +16,6 @@ export const CRAQ_MUTANTS = {
   dedupeIgnoresChannel: 'the retry cache is keyed by (client, chain) and ignores the channel',
   dedupeIgnoresSeq: 'the retry cache returns the cached result for a newer sequence number',
   noRedriveAfterCrash: 'a restarted replica never re-forwards its durable pending version',
-  successorAcceptsMissing: 'a successor accepts an update that skips a version (no ChunkMissingUpdate)',
-  headSkipsAdvanceCheck: 'the head starts a new version while one is pending (no ChunkAdvanceUpdate)',
   lockReleasedBeforeCommit: 'the chunk lock is released when the update is forwarded, not when it commits',
 } as const;
 export type CraqMutant = keyof typeof CRAQ_MUTANTS;

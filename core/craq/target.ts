@@ -558,12 +558,11 @@ function begin(c: Ctx, u: QueuedUpdate): void {
   if (u.ver === undefined) {
     // head: assign the next version
     ver = updateVer + 1;
-    if (ver > r.commitVer + 1 && c.cfg.mutant !== 'headSkipsAdvanceCheck') {
+    if (ver > r.commitVer + 1) {
       reply(c, u.from, u.chain, chainVer, u.chunk, 0, { ok: false, code: 'ChunkAdvanceUpdate' }, ZERO_SUM);
       redriveChunk(c, u.chunk);
       return;
     }
-    if (ver > r.commitVer + 1) ver = r.commitVer + 1; // mutant: overwrite the pending version
   } else {
     ver = u.ver;
     if (ver <= r.commitVer) {
@@ -574,7 +573,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
       // already written here: success, but keep forwarding (3FS: ChunkStaleUpdate)
       code = 'ChunkStaleUpdate';
       if (c.cfg.mutant === 'staleAckedWithoutForward') return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, r.pending!.sum, code);
-    } else if (ver > updateVer + 1 && c.cfg.mutant !== 'successorAcceptsMissing') {
+    } else if (ver > updateVer + 1) {
       return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: false, code: 'ChunkMissingUpdate' }, ZERO_SUM);
     }
   }
@@ -583,8 +582,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
     const base = r.data;
     const data = u.full ? u.data : applyWrite(base, u.offset, u.data);
     const sum = u.full ? checksumStateOf(data) : checksumStateAfterWrite(base, r.sum, u.offset, u.data);
-    const commitVer = ver > r.commitVer + 1 ? ver - 1 : r.commitVer; // only reachable under successorAcceptsMissing
-    putReplica(c, u.chunk, { ...r, commitVer, pending: { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full } });
+    putReplica(c, u.chunk, { ...r, pending: { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full } });
     const key = retryKey(c, u.tag.client, u.chain, u.tag.channel);
     const e = retryOf(c, key);
     if (!e || e.seq <= u.tag.seq) putRetry(c, key, { seq: u.tag.seq, ver, chunk: u.chunk });
