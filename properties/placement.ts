@@ -1,0 +1,73 @@
+/**
+ * Reusable chain-table properties (issue 4, item 8). `gridPoints` enumerates the grid
+ * (v 3..40, k 2..5, every admissible r up to 2(v-1)); `tableViolations` lists every way a
+ * generated table breaks the structural rules, the position-balance rule or the stated
+ * spread bound. properties/placement-grid-*.test.ts run them over the whole grid.
+ */
+import { GenerateResult, generateTable } from '../core/placement/generate';
+import { findDesign } from '../core/placement/designs';
+import { flatten, pairStats, positionStats } from '../core/placement/analysis';
+import { checkStructure } from '../core/placement/search';
+
+export interface GridPoint {
+  readonly v: number;
+  readonly k: number;
+  readonly r: number;
+}
+
+/** Every (v, k, r) with vMin <= v <= vMax, k in ks, k <= v, 1 <= r <= 2(v-1), v*r % k == 0. */
+export function gridPoints(vMin: number, vMax: number, ks: readonly number[]): GridPoint[] {
+  const out: GridPoint[] = [];
+  for (let v = vMin; v <= vMax; v++)
+    for (const k of ks) {
+      if (k > v) continue;
+      for (let r = 1; r <= 2 * (v - 1); r++) if ((v * r) % k === 0) out.push({ v, k, r });
+    }
+  return out;
+}
+
+/** lambda = r(k-1)/(v-1) when it is an integer and a construction here builds that design. */
+export function hasConstruction(p: GridPoint): boolean {
+  const lambda = (p.r * (p.k - 1)) / (p.v - 1);
+  return Number.isInteger(lambda) && (p.k === p.v || findDesign(p.v, p.k, lambda) !== undefined);
+}
+
+/** Every broken rule of one generated table, as readable strings (empty = all good). */
+export function tableViolations(p: GridPoint, res: GenerateResult, domainOf?: ArrayLike<number>): string[] {
+  const out: string[] = [];
+  const t = res.table;
+  if (t.v !== p.v || t.k !== p.k || t.r !== p.r) out.push(`parameters ${t.v},${t.k},${t.r}`);
+  if (t.chains.length !== (p.v * p.r) / p.k) out.push(`b = ${t.chains.length}`);
+  try {
+    checkStructure(p.v, p.k, p.r, flatten(t));
+  } catch (e) {
+    out.push(`structure: ${(e as Error).message}`);
+  }
+  const pos = positionStats(t);
+  const lo = Math.floor(p.r / p.k);
+  const hi = Math.ceil(p.r / p.k);
+  if (pos.anyMin < lo || pos.anyMax > hi) out.push(`positions ${pos.anyMin}..${pos.anyMax} outside ${lo}..${hi}`);
+  const ps = pairStats(t, domainOf);
+  if (ps.sameDomainShared > 0) out.push(`${ps.sameDomainShared} same-domain pairs share a chain`);
+  const spread = ps.max - ps.min;
+  if (spread !== res.spread) out.push(`reported spread ${res.spread}, actual ${spread}`);
+  if ((res.status === 'exact' && spread !== 0) || (res.status === 'near' && spread !== 1)) out.push(`status ${res.status} with spread ${spread}`);
+  if (res.status === 'impossible' && !/cannot exist/.test(res.note)) out.push(`impossible without a reason: ${res.note}`);
+  return out;
+}
+
+export interface GridOutcome {
+  readonly point: GridPoint;
+  readonly result: GenerateResult;
+  readonly violations: string[];
+}
+
+/** Generate every point with a fixed move budget (deterministic: no clock). */
+export function runGrid(points: readonly GridPoint[], seed: number, iterationsMax: number): GridOutcome[] {
+  return points.map((point) => {
+    const result = generateTable(point, { seed, iterationsMax });
+    return { point, result, violations: tableViolations(point, result) };
+  });
+}
+
+export const pointKey = (p: GridPoint) => `${p.v},${p.k},${p.r}`;
