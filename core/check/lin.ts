@@ -420,13 +420,40 @@ export function describeInterval(o: LinOperation): string {
   return `[${o.call}, ${o.return === undefined ? 'never returned' : o.return}]`;
 }
 
-/** One aligned line per operation: `client 0  write x 1  [10, 25]`. */
+/** At most this many operations get a timeline drawn next to them. */
+export const TIMELINE_OPS_MAX = 30;
+
+/**
+ * One bar per operation on a shared axis of the distinct call/return times in rank order
+ * (order is all that matters for real time; equal times share a column, so touching
+ * intervals visibly overlap): `|---|` from call to return, `|--->` for one that never returned.
+ */
+export function formatTimeline(ops: readonly LinOperation[]): string[] {
+  const times = [...new Set(ops.flatMap((o) => (o.return === undefined ? [o.call] : [o.call, o.return])))].sort((a, b) => a - b);
+  const col = new Map(times.map((t, i) => [t, i * 3]));
+  const width = (times.length - 1) * 3 + 4;
+  return ops.map((o) => {
+    const a = col.get(o.call)!;
+    const b = o.return === undefined ? width : col.get(o.return)!;
+    const bar = o.return === undefined ? '|' + '-'.repeat(Math.max(0, b - a - 1)) + '>' : a === b ? '|' : '|' + '-'.repeat(b - a - 1) + '|';
+    return (' '.repeat(a) + bar).trimEnd();
+  });
+}
+
+/** One aligned line per operation: `client 0  write x 1  [10, 25]  |---|` (the timeline only
+ * for up to TIMELINE_OPS_MAX operations). */
 export function formatOperations(ops: readonly LinOperation[]): string[] {
   const clients = ops.map((o) => `client ${o.client}`);
   const what = ops.map(describeOperation);
+  const when = ops.map(describeInterval);
   const cw = Math.max(0, ...clients.map((s) => s.length));
   const ww = Math.max(0, ...what.map((s) => s.length));
-  return ops.map((o, i) => `${clients[i].padEnd(cw)}  ${what[i].padEnd(ww)}  ${describeInterval(o)}`);
+  const iw = Math.max(0, ...when.map((s) => s.length));
+  const bars = ops.length <= TIMELINE_OPS_MAX ? formatTimeline(ops) : undefined;
+  return ops.map((o, i) => {
+    const line = `${clients[i].padEnd(cw)}  ${what[i].padEnd(ww)}  ${bars ? when[i].padEnd(iw) + '  ' + bars[i] : when[i]}`;
+    return line.trimEnd();
+  });
 }
 
 /** A readable verdict, several lines, no trailing newline. */

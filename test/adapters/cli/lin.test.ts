@@ -53,7 +53,9 @@ describe('chainrep lin check', () => {
     const r = await run([], STALE);
     expect(r.code).toBe(1);
     expect(r.out).toContain('illegal: key x is not linearizable');
-    expect(r.out).toContain('  client 0  write x 1     [10, 25]\n  client 0  write x 2     [30, 35]\n  client 1  read  x -> 1  [40, 50]\n');
+    expect(r.out).toContain(
+      '  client 0  write x 1     [10, 25]  |--|\n  client 0  write x 2     [30, 35]        |--|\n  client 1  read  x -> 1  [40, 50]              |--|\n',
+    );
   });
 
   test('--json prints the documented fields', async () => {

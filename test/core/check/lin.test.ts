@@ -3,7 +3,9 @@ import {
   LinResult,
   LinValue,
   checkHistory,
+  formatOperations,
   formatResult,
+  formatTimeline,
   historyProblem,
   pruneKey,
   registerModel,
@@ -191,9 +193,9 @@ describe('lin: P-compositionality and results', () => {
     expect(formatResult(res)).toBe(
       [
         'illegal: key x is not linearizable (model register). These 3 of its 81 operations cannot be ordered (minimal: without any one of them the rest can be ordered, or reads a value nobody wrote):',
-        '  client 2  write x 38     [380, 384]',
-        '  client 0  write x 39     [390, 394]',
-        '  client 7  read  x -> 38  [500, 510]',
+        '  client 2  write x 38     [380, 384]  |--|',
+        '  client 0  write x 39     [390, 394]        |--|',
+        '  client 7  read  x -> 38  [500, 510]              |--|',
       ].join('\n'),
     );
   });
@@ -232,7 +234,8 @@ describe('lin: P-compositionality and results', () => {
   test('never-returned operations print as such', () => {
     const res = checkHistory([r(1, 1, 0, 5), w(0, 1, 10), cas(2, 1, 2, undefined, 3)], { model: 'cas' });
     expect(res.result).toBe('illegal');
-    expect(formatResult(res)).toContain('client 0  write x 1     [10, never returned]');
+    expect(formatResult(res)).toContain('client 1  read  x -> 1  [0, 5]                |--|');
+    expect(formatResult(res)).toContain('client 0  write x 1     [10, never returned]        |--->');
   });
 
   test('limits: a step budget or an expired deadline gives unknown, naming the undecided keys', () => {
@@ -293,6 +296,14 @@ describe('lin: P-compositionality and results', () => {
   test('an empty history is ok', () => {
     const res = checkHistory([], { model: 'register' });
     expect(res).toMatchObject({ result: 'ok', operations: 0, keys: 0 });
+  });
+});
+
+describe('lin: timeline drawing', () => {
+  test('bars follow the rank order of times; touching intervals share a column; pending ones run off the end', () => {
+    const ops = [w(0, 1, 0, 10), r(1, null, 10, 20), w(3, 2, 5), r(4, 2, 20, 20)];
+    expect(formatTimeline(ops)).toEqual(['|-----|', '      |--|', '   |--------->', '         |']);
+    expect(formatOperations(ops)[2]).toBe('client 3  write x 2        [5, never returned]     |--------->');
   });
 });
 
