@@ -116,6 +116,10 @@ export function modelNamed(name: LinModelName): LinModel<LinValue> {
  * The first problem with an in-memory history under `model`, or undefined. The file decoder
  * (spec/history.ts) rejects all of these with a line number; this guards in-process callers.
  */
+function isLinValue(v: unknown): v is LinValue {
+  return v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+}
+
 export function historyProblem(ops: readonly LinOperation[], model: LinModelName): string | undefined {
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i];
@@ -126,12 +130,14 @@ export function historyProblem(ops: readonly LinOperation[], model: LinModelName
     if (typeof o.key !== 'string') return `${at}: 'key' must be a string`;
     switch (o.op) {
       case 'write':
+        if (!isLinValue(o.value)) return `${at}: 'value' must be a finite number, a string or null`;
         break;
       case 'read':
-        if (o.return !== undefined && o.output === undefined) return `${at}: a read that returned needs 'output'`;
+        if (o.return !== undefined && !isLinValue(o.output)) return `${at}: a read that returned needs 'output' (a finite number, a string or null)`;
         break;
       case 'cas':
         if (model !== 'cas') return `${at}: 'cas' needs model cas`;
+        if (!isLinValue(o.value) || !isLinValue(o.expected)) return `${at}: 'value' and 'expected' must be finite numbers, strings or null`;
         if (o.return !== undefined && typeof o.output !== 'boolean') return `${at}: a cas that returned needs a boolean 'output'`;
         break;
       default:

@@ -149,6 +149,9 @@ describe('lin: compare-and-set model', () => {
     expect(historyProblem([cas(0, null, 1, true, 0, 10)], 'register')).toMatch(/needs model cas/);
     expect(() => checkHistory([cas(0, null, 1, true, 0, 10)], { model: 'register' })).toThrow(RangeError);
     expect(() => checkHistory([w(0, 1, 10, 5)], { model: 'register' })).toThrow(/return/);
+    expect(() => checkHistory([w(0, undefined as unknown as null, 0, 5)], { model: 'register' })).toThrow(/'value'/);
+    expect(() => checkHistory([w(0, NaN, 0, 5)], { model: 'register' })).toThrow(/'value'/);
+    expect(() => checkHistory([{ client: 0, op: 'read', key: 'x', call: 0, return: 1 }], { model: 'register' })).toThrow(/output/);
   });
 });
 
