@@ -41,7 +41,7 @@ import {
   trieDiff,
   STATUSES,
 } from './table';
-import { Known, StatusEvent, nextStatus } from './status';
+import { Known, nextStatus } from './status';
 import { permuteIndex } from './permute';
 
 export type MemberId = number;
@@ -209,33 +209,40 @@ function scaled(c: SwimConfig, s: SwimState, ms: number): number {
   return c.localHealthOn ? ms * (s.awareness + 1) : ms;
 }
 
-function withAwareness(c: SwimConfig, s: SwimState, delta: number): SwimState {
-  if (!c.localHealthOn || delta === 0) return s;
-  const a = Math.min(c.awarenessMaxMult - 1, Math.max(0, s.awareness + delta));
-  return a === s.awareness ? s : { ...s, awareness: a };
+/** Lifeguard LHA: the health score moves by delta within [0, awarenessMaxMult - 1]. */
+function addAwareness(c: SwimConfig, s: Draft, delta: number): void {
+  if (!c.localHealthOn || delta === 0) return;
+  s.awareness = Math.min(c.awarenessMaxMult - 1, Math.max(0, s.awareness + delta));
 }
 
 // ------------------------------------------------------------------ step
 
+/**
+ * `step` copies the state once and lets the helpers below update that private copy (a
+ * draft no one else can see), so a step allocates one state object, not one per field
+ * change. The input state is never mutated: `step` is pure to its callers.
+ */
+type Draft = { -readonly [K in keyof SwimState]: SwimState[K] };
+
 export function step(config: SwimConfig, state: SwimState, input: SwimInput): StepResult<SwimState, SwimEffect> {
   const fx: SwimEffect[] = [];
-  let s = state;
-  if (s.phase === 'stopped') return [s, fx];
+  if (state.phase === 'stopped') return [state, fx];
+  const s: Draft = { ...state };
   switch (input.kind) {
     case 'join':
-      s = onJoin(config, s, input.seeds, input.nowMs, fx);
+      if (s.phase === 'idle') onJoin(config, s, input.seeds, input.nowMs, fx);
       break;
     case 'tick':
-      if (s.phase !== 'idle') s = onTick(config, s, input.nowMs, fx);
+      if (s.phase !== 'idle') onTick(config, s, input.nowMs, fx);
       break;
     case 'received':
-      if (s.phase !== 'idle') s = onReceived(config, s, input.from, input.packet, input.nowMs, fx);
+      if (s.phase !== 'idle') onReceived(config, s, input.from, input.packet, input.nowMs, fx);
       break;
     case 'leave':
-      if (s.phase === 'active') s = onLeave(config, s, input.nowMs, fx);
+      if (s.phase === 'active') onLeave(config, s, input.nowMs, fx);
       break;
   }
-  s = afterStep(config, s, input.nowMs, fx);
+  afterStep(s, input.nowMs, fx);
   assertInvariants(state, s);
   return [s, fx];
 }
@@ -251,183 +258,180 @@ export function assertInvariants(before: SwimState, after: SwimState): void {
   invariant(after.awareness >= 0, 'INV-SWIM-AWARE', () => `awareness ${after.awareness}`);
 }
 
-function onJoin(c: SwimConfig, s: SwimState, seeds: readonly MemberId[], now: number, fx: SwimEffect[]): SwimState {
-  if (s.phase !== 'idle') return s;
-  let n: SwimState = {
-    ...s,
-    phase: 'active',
-    nextProbeMs: now + c.probeIntervalMs,
-    nextPushPullMs: c.pushPullIntervalMs > 0 ? now + randomBelow(s, pushPullIntervalMs(c, s.table.liveCount)) : Infinity,
-  };
-  n = { ...n, rng: advance(n.rng) };
+function onJoin(c: SwimConfig, s: Draft, seeds: readonly MemberId[], now: number, fx: SwimEffect[]): void {
+  s.phase = 'active';
+  s.nextProbeMs = now + c.probeIntervalMs;
+  // the first push-pull at a random offset within one interval, so a group does not sync in lockstep
+  s.nextPushPullMs = c.pushPullIntervalMs > 0 ? now + randomBelow(s, pushPullIntervalMs(c, s.table.liveCount)) : Infinity;
   fx.push({ kind: 'memberEvent', member: s.self, previous: 'unknown', status: 'alive', incarnation: s.incarnation, local: true });
   if (seeds.length > 0) {
-    n = enqueue(c, n, { type: 'alive', member: s.self, incarnation: s.incarnation }, now);
+    enqueue(c, s, { type: 'alive', member: s.self, incarnation: s.incarnation }, now);
     for (const seed of seeds)
-      if (seed !== s.self) fx.push({ kind: 'send', to: seed, packet: { kind: 'pushPull', join: true, reply: false, from: s.self, members: n.table } });
+      if (seed !== s.self) fx.push({ kind: 'send', to: seed, packet: { kind: 'pushPull', join: true, reply: false, from: s.self, members: s.table } });
   }
-  return n;
 }
 
-function onLeave(c: SwimConfig, s: SwimState, now: number, fx: SwimEffect[]): SwimState {
+function onLeave(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
   const inc = s.incarnation + 1;
-  let n: SwimState = { ...s, phase: 'leaving', incarnation: inc, table: put(s.table, s.self, 'left', inc), probe: null };
+  s.phase = 'leaving';
+  s.incarnation = inc;
+  s.table = put(s.table, s.self, 'left', inc);
+  s.probe = null;
   fx.push({ kind: 'memberEvent', member: s.self, previous: 'alive', status: 'left', incarnation: inc, local: true });
-  n = enqueue(c, n, { type: 'left', member: s.self, incarnation: inc }, now);
-  if (n.table.liveCount === 0) return stop(n, fx);
-  return n;
+  enqueue(c, s, { type: 'left', member: s.self, incarnation: inc }, now);
+  if (s.table.liveCount === 0) stop(s, fx);
 }
 
-function stop(s: SwimState, fx: SwimEffect[]): SwimState {
+function stop(s: Draft, fx: SwimEffect[]): void {
   fx.push({ kind: 'stopped' });
-  return { ...s, phase: 'stopped', probe: null, relays: [], queue: [], suspicions: [], nextProbeMs: Infinity, nextGossipMs: Infinity, nextPushPullMs: Infinity };
+  s.phase = 'stopped';
+  s.probe = null;
+  s.relays = [];
+  s.queue = [];
+  s.suspicions = [];
+  s.nextProbeMs = Infinity;
+  s.nextGossipMs = Infinity;
+  s.nextPushPullMs = Infinity;
 }
 
 // ------------------------------------------------------------------ timers
 
-function onTick(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  let s = now >= s0.tickAtMs ? { ...s0, tickAtMs: Infinity } : s0;
+function onTick(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
+  if (now >= s.tickAtMs) s.tickAtMs = Infinity;
 
   // indirect probes we relay: nack when the target stayed silent
   if (s.relays.length > 0 && s.relays.some((r) => r.deadlineMs <= now)) {
     const due = s.relays.filter((r) => r.deadlineMs <= now);
-    s = { ...s, relays: s.relays.filter((r) => r.deadlineMs > now) };
-    for (const r of due) if (r.nack) s = sendDatagram(c, s, r.origin, [{ type: 'nack', seq: r.originSeq }], fx);
+    s.relays = s.relays.filter((r) => r.deadlineMs > now);
+    for (const r of due) if (r.nack) sendDatagram(c, s, r.origin, [{ type: 'nack', seq: r.originSeq }], fx);
   }
 
   // our own probe: ack deadline -> ping-req; end of period -> suspect
-  if (s.probe !== null && !s.probe.indirectSent && s.probe.ackDeadlineMs <= now) s = sendIndirect(c, s, now, fx);
-  if (s.probe !== null && s.probe.endMs <= now) s = probeFailed(c, s, now, fx);
+  if (s.probe !== null && !s.probe.indirectSent && s.probe.ackDeadlineMs <= now) sendIndirect(c, s, fx);
+  if (s.probe !== null && s.probe.endMs <= now) probeFailed(c, s, now, fx);
 
-  // suspicion timers
-  if (s.suspicions.length > 0) s = expireSuspicions(c, s, now, fx);
+  if (s.suspicions.length > 0) expireSuspicions(c, s, now, fx);
 
-  if (s.phase === 'active' && s.nextProbeMs <= now) s = startProbe(c, s, now, fx);
-  if (s.nextGossipMs <= now) s = gossip(c, s, now, fx);
-  if (s.phase === 'active' && s.nextPushPullMs <= now) s = pushPull(c, s, now, fx);
-  if (s.recentDead.length > 0 && s.recentDead[0].untilMs <= now) s = { ...s, recentDead: s.recentDead.filter((d) => d.untilMs > now) };
-  return s;
+  if (s.phase === 'active' && s.nextProbeMs <= now) startProbe(c, s, now, fx);
+  if (s.nextGossipMs <= now) gossip(c, s, now, fx);
+  if (s.phase === 'active' && s.nextPushPullMs <= now) pushPull(c, s, now, fx);
+  if (s.recentDead.length > 0 && s.recentDead[0].untilMs <= now) s.recentDead = s.recentDead.filter((d) => d.untilMs > now);
 }
 
 /** Request a tick for the earliest deadline if none earlier is outstanding. */
-function afterStep(c: SwimConfig, s: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  if (s.phase === 'idle' || s.phase === 'stopped') return s;
-  let at = Math.min(s.nextProbeMs, s.nextGossipMs, s.nextPushPullMs);
-  if (s.probe !== null) at = Math.min(at, s.probe.indirectSent ? s.probe.endMs : s.probe.ackDeadlineMs);
+function afterStep(s: Draft, now: number, fx: SwimEffect[]): void {
+  if (s.phase === 'idle' || s.phase === 'stopped') return;
+  let at = s.nextProbeMs < s.nextGossipMs ? s.nextProbeMs : s.nextGossipMs;
+  if (s.nextPushPullMs < at) at = s.nextPushPullMs;
+  if (s.probe !== null) {
+    const p = s.probe.indirectSent ? s.probe.endMs : s.probe.ackDeadlineMs;
+    if (p < at) at = p;
+  }
   for (const r of s.relays) if (r.deadlineMs < at) at = r.deadlineMs;
   for (const x of s.suspicions) {
     const d = x.check !== null ? x.check.deadlineMs : x.deadlineMs;
     if (d < at) at = d;
   }
   if (s.recentDead.length > 0 && s.recentDead[0].untilMs < at) at = s.recentDead[0].untilMs;
-  if (at === Infinity || at >= s.tickAtMs) return s;
-  const atMs = Math.max(at, now);
+  if (at === Infinity || at >= s.tickAtMs) return;
+  const atMs = at > now ? at : now;
   fx.push({ kind: 'scheduleTick', atMs });
-  return { ...s, tickAtMs: atMs };
+  s.tickAtMs = atMs;
 }
 
 // ------------------------------------------------------------------ probing
 
 /** The next member in this round's order that is alive or suspect; a new key each round. */
-function nextTarget(s: SwimState): [MemberId | null, SwimState] {
+function nextTarget(s: Draft): MemberId | null {
   let { key0, key1, size, pos } = s.order;
-  let rng = s.rng;
   const t = s.table;
+  let found: MemberId | null = null;
   for (let scanned = 0; scanned <= 2 * t.slotCount + 1; scanned++) {
     if (pos >= size) {
-      if (t.slotCount <= 1) return [null, s];
-      let k0: number, k1: number;
-      [k0, rng] = nextU32(rng);
-      [k1, rng] = nextU32(rng);
-      key0 = k0;
-      key1 = k1;
+      if (t.slotCount <= 1) break;
+      let k: number;
+      [k, s.rng] = nextU32(s.rng);
+      key0 = k;
+      [k, s.rng] = nextU32(s.rng);
+      key1 = k;
       size = t.slotCount;
       pos = 0;
     }
     const m = memberAtSlot(t, permuteIndex(pos++, size, key0, key1));
     if (m === s.self) continue;
-    const p = lookupPacked(t, m);
-    const st = (p - 1) % 4;
-    if (st <= 1) return [m, { ...s, rng, order: { key0, key1, size, pos } }];
+    const st = (lookupPacked(t, m) - 1) % 4;
+    if (st === 0 || st === 1) {
+      found = m;
+      break;
+    }
   }
-  return [null, { ...s, rng, order: { key0, key1, size, pos } }];
+  s.order = { key0, key1, size, pos };
+  return found;
 }
 
-function startProbe(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  const interval = scaled(c, s0, c.probeIntervalMs);
-  let s: SwimState = { ...s0, nextProbeMs: now + interval };
-  const [target, s1] = nextTarget(s);
-  s = s1;
-  if (target === null) return s;
-  const seq = s.seq + 1;
-  s = {
-    ...s,
-    seq,
-    // memberlist scales the probe interval with awareness but not the ack timeout ("waiting
-    // longer does not help UDP through"; the longer period gives indirect acks and nacks time)
-    probe: { target, seq, ackDeadlineMs: now + c.probeTimeoutMs, endMs: now + interval, indirectSent: false, nacksExpected: 0, nacks: 0 },
-  };
+function startProbe(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
+  const interval = scaled(c, s, c.probeIntervalMs);
+  s.nextProbeMs = now + interval;
+  const target = nextTarget(s);
+  if (target === null) return;
+  const seq = ++s.seq;
+  // memberlist scales the probe interval with awareness but not the ack timeout ("waiting
+  // longer does not help UDP through"; the longer period gives indirect acks and nacks time)
+  s.probe = { target, seq, ackDeadlineMs: now + c.probeTimeoutMs, endMs: now + interval, indirectSent: false, nacksExpected: 0, nacks: 0 };
   const msgs: Message[] = [{ type: 'ping', seq, target }];
   const p = lookupPacked(s.table, target);
   if (c.buddyOn && packedStatus(p) === 'suspect') msgs.push({ type: 'suspect', member: target, incarnation: packedIncarnation(p), from: s.self });
-  return sendDatagram(c, s, target, msgs, fx);
+  sendDatagram(c, s, target, msgs, fx);
 }
 
-function sendIndirect(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  const probe = s0.probe!;
+function sendIndirect(c: SwimConfig, s: Draft, fx: SwimEffect[]): void {
+  const probe = s.probe!;
   // memberlist: indirect probers are members we hold alive (not suspect)
-  const [peers, s1] = randomMembers(s0, c.indirectChecks, (m, st) => m !== probe.target && st === 0);
-  let s: SwimState = { ...s1, probe: { ...probe, indirectSent: true, nacksExpected: c.nacksOn ? peers.length : 0 } };
-  for (const p of peers) s = sendDatagram(c, s, p, [{ type: 'pingReq', seq: probe.seq, target: probe.target, nack: c.nacksOn }], fx);
-  return s;
+  const peers = randomMembers(s, c.indirectChecks, (m, st) => m !== probe.target && st === 0);
+  s.probe = { ...probe, indirectSent: true, nacksExpected: c.nacksOn ? peers.length : 0 };
+  for (const p of peers) sendDatagram(c, s, p, [{ type: 'pingReq', seq: probe.seq, target: probe.target, nack: c.nacksOn }], fx);
 }
 
-function probeSucceeded(c: SwimConfig, s: SwimState): SwimState {
-  return withAwareness(c, { ...s, probe: null }, -1);
-}
-
-function probeFailed(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  const probe = s0.probe!;
+function probeFailed(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
+  const probe = s.probe!;
+  s.probe = null;
   // Lifeguard LHA: missing nacks mean *we* are the slow one; with no nack peers, any failure counts
-  const delta = probe.nacksExpected > 0 ? Math.max(0, probe.nacksExpected - probe.nacks) : 1;
-  let s = withAwareness(c, { ...s0, probe: null }, delta);
+  addAwareness(c, s, probe.nacksExpected > 0 ? Math.max(0, probe.nacksExpected - probe.nacks) : 1);
   const p = lookupPacked(s.table, probe.target);
-  if (p === 0) return s;
+  if (p === 0) return;
   const st = packedStatus(p);
-  if (st !== 'alive' && st !== 'suspect') return s;
-  return applyUpdate(c, s, { type: 'suspect', member: probe.target, incarnation: packedIncarnation(p), from: s.self }, now, fx, true);
+  if (st !== 'alive' && st !== 'suspect') return;
+  applyUpdate(c, s, { type: 'suspect', member: probe.target, incarnation: packedIncarnation(p), from: s.self }, now, fx, true);
 }
 
 // ------------------------------------------------------------------ suspicion
 
-function expireSuspicions(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  let s = s0;
+function expireSuspicions(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
   let due = false;
-  for (const x of s0.suspicions) if ((x.check !== null ? x.check.deadlineMs : x.deadlineMs) <= now) due = true;
-  if (!due) return s;
-  for (const x of s0.suspicions) {
+  for (const x of s.suspicions) if ((x.check !== null ? x.check.deadlineMs : x.deadlineMs) <= now) due = true;
+  if (!due) return;
+  for (const x of s.suspicions.slice()) {
     if (x.check !== null) {
-      if (x.check.deadlineMs <= now) s = declareDead(c, s, x, now, fx); // the accuser did not answer
+      if (x.check.deadlineMs <= now) declareDead(c, s, x, now, fx); // the accuser did not answer
       continue;
     }
     if (x.deadlineMs > now) continue;
     if (c.confirmWithAccuserOn && x.accuser !== s.self && isLive(s, x.accuser)) {
-      const seq = s.seq + 1;
-      s = { ...s, seq, suspicions: s.suspicions.map((y) => (y === x ? { ...x, check: { seq, deadlineMs: now + c.probeTimeoutMs } } : y)) };
-      s = sendDatagram(c, s, x.accuser, [{ type: 'suspectCheck', seq, member: x.member, incarnation: x.incarnation }], fx);
+      const seq = ++s.seq;
+      s.suspicions = s.suspicions.map((y) => (y === x ? { ...x, check: { seq, deadlineMs: now + c.probeTimeoutMs } } : y));
+      sendDatagram(c, s, x.accuser, [{ type: 'suspectCheck', seq, member: x.member, incarnation: x.incarnation }], fx);
       continue;
     }
-    s = declareDead(c, s, x, now, fx);
+    declareDead(c, s, x, now, fx);
   }
-  return s;
 }
 
-function declareDead(c: SwimConfig, s: SwimState, x: Suspicion, now: number, fx: SwimEffect[]): SwimState {
+function declareDead(c: SwimConfig, s: Draft, x: Suspicion, now: number, fx: SwimEffect[]): void {
   const cur = known(s, x.member);
   const out = cur === undefined ? undefined : nextStatus(cur, { type: 'timeout', incarnation: x.incarnation });
-  const n: SwimState = { ...s, suspicions: s.suspicions.filter((y) => y.member !== x.member) };
-  if (out === undefined || out.kind !== 'applied') return n;
-  return commit(c, n, x.member, cur, out.next, { type: 'dead', member: x.member, incarnation: x.incarnation, from: s.self }, now, fx, true);
+  s.suspicions = s.suspicions.filter((y) => y.member !== x.member);
+  if (out === undefined || out.kind !== 'applied') return;
+  commit(c, s, x.member, cur, out.next, { type: 'dead', member: x.member, incarnation: x.incarnation, from: s.self }, now, fx, true);
 }
 
 function isLive(s: SwimState, m: MemberId): boolean {
@@ -447,118 +451,116 @@ function known(s: SwimState, m: MemberId): Known | undefined {
  * member are refuted; others go through the precedence reducer; every change is
  * re-broadcast and reported as a memberEvent.
  */
-function applyUpdate(c: SwimConfig, s: SwimState, u: Update, now: number, fx: SwimEffect[], local: boolean): SwimState {
+function applyUpdate(c: SwimConfig, s: Draft, u: Update, now: number, fx: SwimEffect[], local: boolean): void {
   if (u.member === s.self) return aboutSelf(c, s, u, now, fx);
   const p = lookupPacked(s.table, u.member);
   // fast path: every rule ignores an older incarnation, and news about an unknown member other than alive
-  if (p === 0 ? u.type !== 'alive' : u.incarnation < packedIncarnation(p)) return s;
-  if (p === pack(u.type, u.incarnation) && u.type !== 'suspect') return s;
+  if (p === 0 ? u.type !== 'alive' : u.incarnation < packedIncarnation(p)) return;
+  if (p === pack(u.type, u.incarnation) && u.type !== 'suspect') return;
   const cur: Known | undefined = p === 0 ? undefined : { status: packedStatus(p), incarnation: packedIncarnation(p) };
-  const ev: StatusEvent = { type: u.type, incarnation: u.incarnation };
-  const out = nextStatus(cur, ev);
-  if (out.kind === 'ignored') return s;
+  const out = nextStatus(cur, { type: u.type, incarnation: u.incarnation });
+  if (out.kind === 'ignored') return;
   if (out.kind === 'confirm') return confirm(c, s, u as Extract<Update, { type: 'suspect' }>, now);
-  return commit(c, s, u.member, cur, out.next, u, now, fx, local);
+  commit(c, s, u.member, cur, out.next, u, now, fx, local);
 }
 
-function commit(c: SwimConfig, s0: SwimState, m: MemberId, cur: Known | undefined, next: Known, u: Update, now: number, fx: SwimEffect[], local: boolean): SwimState {
-  let s: SwimState = { ...s0, table: put(s0.table, m, next.status, next.incarnation) };
+function commit(c: SwimConfig, s: Draft, m: MemberId, cur: Known | undefined, next: Known, u: Update, now: number, fx: SwimEffect[], local: boolean): void {
+  s.table = put(s.table, m, next.status, next.incarnation);
   fx.push({ kind: 'memberEvent', member: m, previous: cur?.status ?? 'unknown', status: next.status, incarnation: next.incarnation, local });
   // any change ends an earlier suspicion of m; a suspect starts a new one
-  if (s.suspicions.some((x) => x.member === m)) s = { ...s, suspicions: s.suspicions.filter((x) => x.member !== m) };
+  if (s.suspicions.some((x) => x.member === m)) s.suspicions = s.suspicions.filter((x) => x.member !== m);
   if (next.status === 'suspect') {
     const n = s.table.liveCount;
     const minMs = suspicionMinMs(c, n);
+    // memberlist: k = suspicionMult - 2 expected confirmations, 0 when the group is too small
     const k = c.dynamicSuspicionOn ? (n - 2 < c.suspicionMult - 2 ? 0 : c.suspicionMult - 2) : 0;
     const accuser = u.type === 'suspect' ? u.from : s.self;
     const maxMs = c.dynamicSuspicionOn ? minMs * c.suspicionMaxTimeoutMult : minMs;
     const deadlineMs = now + suspicionTimeoutMs({ k, minMs, maxMs, confirmers: [] });
-    s = { ...s, suspicions: [...s.suspicions, { member: m, incarnation: next.incarnation, startMs: now, accuser, confirmers: [], k, minMs, maxMs, deadlineMs, check: null }] };
+    s.suspicions = [...s.suspicions, { member: m, incarnation: next.incarnation, startMs: now, accuser, confirmers: [], k, minMs, maxMs, deadlineMs, check: null }];
   }
-  if (next.status === 'dead') s = { ...s, recentDead: [...s.recentDead, { member: m, untilMs: now + c.gossipToTheDeadMs }] };
-  if (next.status === 'dead' || next.status === 'left') {
-    if (s.probe !== null && s.probe.target === m) s = { ...s, probe: null };
-  }
-  return enqueue(c, s, u, now);
+  if (next.status === 'dead') s.recentDead = [...s.recentDead, { member: m, untilMs: now + c.gossipToTheDeadMs }];
+  if ((next.status === 'dead' || next.status === 'left') && s.probe !== null && s.probe.target === m) s.probe = null;
+  enqueue(c, s, u, now);
 }
 
 /** Lifeguard: an independent suspect message at the same incarnation shortens the timeout. */
-function confirm(c: SwimConfig, s: SwimState, u: Extract<Update, { type: 'suspect' }>, now: number): SwimState {
+function confirm(c: SwimConfig, s: Draft, u: Extract<Update, { type: 'suspect' }>, now: number): void {
   const x = s.suspicions.find((y) => y.member === u.member);
-  if (x === undefined || x.k < 1 || x.confirmers.length >= x.k || u.from === x.accuser || x.confirmers.includes(u.from)) return s;
+  if (x === undefined || x.k < 1 || x.confirmers.length >= x.k || u.from === x.accuser || x.confirmers.includes(u.from)) return;
   const confirmers = [...x.confirmers, u.from];
   const nx: Suspicion = { ...x, confirmers, deadlineMs: x.startMs + suspicionTimeoutMs({ ...x, confirmers }) };
-  const n = { ...s, suspicions: s.suspicions.map((y) => (y === x ? nx : y)) };
-  return enqueue(c, n, u, now); // memberlist re-gossips each new confirmation
+  s.suspicions = s.suspicions.map((y) => (y === x ? nx : y));
+  enqueue(c, s, u, now); // memberlist re-gossips each new confirmation
 }
 
-function aboutSelf(c: SwimConfig, s: SwimState, u: Update, now: number, fx: SwimEffect[]): SwimState {
-  if (u.type === 'alive' || u.type === 'left') return s;
-  if (s.phase !== 'active' || u.incarnation < s.incarnation) return s;
-  if (!c.refuteOn) return s; // planted bug for the model checker: never refute
+function aboutSelf(c: SwimConfig, s: Draft, u: Update, now: number, fx: SwimEffect[]): void {
+  if (u.type === 'alive' || u.type === 'left') return;
+  if (s.phase !== 'active' || u.incarnation < s.incarnation) return;
+  if (!c.refuteOn) return; // planted bug for the model checker: never refute
   const inc = u.incarnation + 1;
-  let n: SwimState = { ...s, incarnation: inc, table: put(s.table, s.self, 'alive', inc) };
-  n = withAwareness(c, n, 1); // Lifeguard: having to refute is a sign we are slow
+  s.incarnation = inc;
+  s.table = put(s.table, s.self, 'alive', inc);
+  addAwareness(c, s, 1); // Lifeguard: having to refute is a sign we are slow
   fx.push({ kind: 'memberEvent', member: s.self, previous: 'alive', status: 'alive', incarnation: inc, local: true });
-  return enqueue(c, n, { type: 'alive', member: s.self, incarnation: inc }, now);
+  enqueue(c, s, { type: 'alive', member: s.self, incarnation: inc }, now);
 }
 
 // ------------------------------------------------------------------ receiving
 
-function onReceived(c: SwimConfig, s0: SwimState, from: MemberId, packet: Packet, now: number, fx: SwimEffect[]): SwimState {
-  if (packet.kind === 'pushPull') return onPushPull(c, s0, from, packet, now, fx);
-  let s = s0;
+function onReceived(c: SwimConfig, s: Draft, from: MemberId, packet: Packet, now: number, fx: SwimEffect[]): void {
+  if (packet.kind === 'pushPull') return onPushPull(c, s, from, packet, now, fx);
   // membership updates first, so a refutation rides on the ack we send back
   for (const m of packet.messages)
-    if (m.type === 'alive' || m.type === 'suspect' || m.type === 'dead' || m.type === 'left') s = applyUpdate(c, s, m, now, fx, false);
+    if (m.type === 'alive' || m.type === 'suspect' || m.type === 'dead' || m.type === 'left') applyUpdate(c, s, m, now, fx, false);
   for (const m of packet.messages) {
     switch (m.type) {
       case 'ping':
-        if (m.target === s.self) s = sendDatagram(c, s, from, [{ type: 'ack', seq: m.seq }], fx);
+        if (m.target === s.self) sendDatagram(c, s, from, [{ type: 'ack', seq: m.seq }], fx);
         break;
       case 'pingReq': {
         if (s.phase !== 'active' || m.target === s.self) break;
-        const seq = s.seq + 1;
-        s = { ...s, seq, relays: [...s.relays, { seq, origin: from, originSeq: m.seq, deadlineMs: now + relayNackMs(c), nack: m.nack }] };
-        s = sendDatagram(c, s, m.target, [{ type: 'ping', seq, target: m.target }], fx);
+        const seq = ++s.seq;
+        s.relays = [...s.relays, { seq, origin: from, originSeq: m.seq, deadlineMs: now + relayNackMs(c), nack: m.nack }];
+        sendDatagram(c, s, m.target, [{ type: 'ping', seq, target: m.target }], fx);
         break;
       }
       case 'ack':
-        if (s.probe !== null && s.probe.seq === m.seq && now < s.probe.endMs) s = probeSucceeded(c, s);
-        else {
+        if (s.probe !== null && s.probe.seq === m.seq && now < s.probe.endMs) {
+          s.probe = null;
+          addAwareness(c, s, -1);
+        } else {
           const r = s.relays.find((x) => x.seq === m.seq);
           if (r !== undefined) {
-            s = { ...s, relays: s.relays.filter((x) => x !== r) };
-            s = sendDatagram(c, s, r.origin, [{ type: 'ack', seq: r.originSeq }], fx);
+            s.relays = s.relays.filter((x) => x !== r);
+            sendDatagram(c, s, r.origin, [{ type: 'ack', seq: r.originSeq }], fx);
           }
         }
         break;
       case 'nack':
-        if (s.probe !== null && s.probe.seq === m.seq) s = { ...s, probe: { ...s.probe, nacks: s.probe.nacks + 1 } };
+        if (s.probe !== null && s.probe.seq === m.seq) s.probe = { ...s.probe, nacks: s.probe.nacks + 1 };
         break;
       case 'suspectCheck': {
         const k = known(s, m.member);
         const still = k !== undefined && k.status !== 'alive' ? k.incarnation >= m.incarnation : k !== undefined && k.incarnation <= m.incarnation;
-        s = sendDatagram(c, s, from, [{ type: 'suspectCheckReply', seq: m.seq, member: m.member, stillSuspect: still }], fx);
+        sendDatagram(c, s, from, [{ type: 'suspectCheckReply', seq: m.seq, member: m.member, stillSuspect: still }], fx);
         break;
       }
       case 'suspectCheckReply': {
         const x = s.suspicions.find((y) => y.member === m.member && y.check !== null && y.check.seq === m.seq);
         if (x === undefined) break;
-        if (m.stillSuspect) s = declareDead(c, s, x, now, fx);
+        if (m.stillSuspect) declareDead(c, s, x, now, fx);
         // the accuser has since heard the member refute: give the refutation a full timeout to arrive
-        else s = { ...s, suspicions: s.suspicions.map((y) => (y === x ? { ...x, check: null, startMs: now, deadlineMs: now + suspicionTimeoutMs(x) } : y)) };
+        else s.suspicions = s.suspicions.map((y) => (y === x ? { ...x, check: null, startMs: now, deadlineMs: now + suspicionTimeoutMs(x) } : y));
         break;
       }
       default:
         break;
     }
   }
-  return s;
 }
 
-function onPushPull(c: SwimConfig, s0: SwimState, from: MemberId, p: PushPull, now: number, fx: SwimEffect[]): SwimState {
-  let s = s0;
+function onPushPull(c: SwimConfig, s: Draft, from: MemberId, p: PushPull, now: number, fx: SwimEffect[]): void {
   if (!p.reply) fx.push({ kind: 'send', to: from, packet: { kind: 'pushPull', join: false, reply: true, from: s.self, members: s.table } });
   // memberlist mergeState: a remote "dead" only makes us suspect (we do not kill on hearsay)
   const updates: Update[] = [];
@@ -570,25 +572,25 @@ function onPushPull(c: SwimConfig, s0: SwimState, from: MemberId, p: PushPull, n
     else if (st === 'left') updates.push({ type: 'left', member: m, incarnation: inc });
     else updates.push({ type: 'suspect', member: m, incarnation: inc, from: p.from });
   });
-  for (const u of updates) s = applyUpdate(c, s, u, now, fx, false);
-  return s;
+  for (const u of updates) applyUpdate(c, s, u, now, fx, false);
 }
 
 // ------------------------------------------------------------------ dissemination
 
-function enqueue(c: SwimConfig, s: SwimState, u: Update, now: number): SwimState {
-  const id = s.broadcastId + 1;
-  // a newer update about the same member invalidates the queued one (memberlist Invalidates)
-  const rest = s.queue.filter((b) => b.update.member !== u.member || (u.type === 'suspect' && b.update.type === 'suspect' && (b.update as { from: number }).from !== u.from));
-  const queue = [{ update: u, transmits: 0, id }, ...rest]; // transmits 0 and newest: it sorts first
-  return { ...s, broadcastId: id, queue, nextGossipMs: s.nextGossipMs === Infinity ? now + c.gossipIntervalMs : s.nextGossipMs };
+function enqueue(c: SwimConfig, s: Draft, u: Update, now: number): void {
+  const id = ++s.broadcastId;
+  // a newer update about the same member invalidates the queued one (memberlist Invalidates);
+  // suspect messages from different accusers are distinct confirmations and coexist
+  const rest = s.queue.filter((b) => b.update.member !== u.member || (u.type === 'suspect' && b.update.type === 'suspect' && b.update.from !== u.from));
+  s.queue = [{ update: u, transmits: 0, id }, ...rest]; // transmits 0 and newest: it sorts first
+  if (s.nextGossipMs === Infinity) s.nextGossipMs = now + c.gossipIntervalMs;
 }
 
 const before = (a: Broadcast, b: Broadcast) => a.transmits < b.transmits || (a.transmits === b.transmits && a.id > b.id);
 
 /** Take the least-sent updates that fit `budget` bytes; count a transmit; drop exhausted ones. */
-function takeBroadcasts(c: SwimConfig, s: SwimState, budget: number, maxCount: number): [Update[], SwimState] {
-  if (s.queue.length === 0 || maxCount <= 0) return [[], s];
+function takeBroadcasts(c: SwimConfig, s: Draft, budget: number, maxCount: number): Update[] {
+  if (s.queue.length === 0 || maxCount <= 0) return [];
   const limit = retransmitLimit(c, s.table.liveCount);
   const taken: Update[] = [];
   const kept: Broadcast[] = [];
@@ -599,90 +601,91 @@ function takeBroadcasts(c: SwimConfig, s: SwimState, budget: number, maxCount: n
     if (sz <= left) {
       left -= sz;
       taken.push(b.update);
-      if (b.transmits + 1 < limit) sent.push({ ...b, transmits: b.transmits + 1 });
+      if (b.transmits + 1 < limit) sent.push({ update: b.update, transmits: b.transmits + 1, id: b.id });
     } else kept.push(b);
   }
-  if (taken.length === 0) return [[], s];
-  // both lists are still sorted (transmits asc, id desc): merge them
-  const queue: Broadcast[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < kept.length || j < sent.length) {
-    if (j >= sent.length || (i < kept.length && before(kept[i], sent[j]))) queue.push(kept[i++]);
-    else queue.push(sent[j++]);
+  if (taken.length === 0) return taken;
+  if (kept.length === 0) s.queue = sent;
+  else {
+    // both lists are still sorted (transmits asc, id desc): merge them
+    const queue: Broadcast[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < kept.length || j < sent.length) {
+      if (j >= sent.length || (i < kept.length && before(kept[i], sent[j]))) queue.push(kept[i++]);
+      else queue.push(sent[j++]);
+    }
+    s.queue = queue;
   }
-  return [taken, { ...s, queue }];
+  return taken;
 }
 
 /** Send a datagram: the given messages plus as many queued updates as fit the budget. */
-function sendDatagram(c: SwimConfig, s0: SwimState, to: MemberId, msgs: Message[], fx: SwimEffect[]): SwimState {
+function sendDatagram(c: SwimConfig, s: Draft, to: MemberId, msgs: Message[], fx: SwimEffect[]): void {
   let used = DATAGRAM_HEADER_BYTES;
   for (const m of msgs) used += messageBytes(m);
   invariant(used <= c.udpBufferBytes, 'INV-SWIM-BUDGET', () => `control messages alone take ${used} bytes`);
-  const [extra, s] = takeBroadcasts(c, s0, c.udpBufferBytes - used, COMPOUND_MAX_MESSAGES - msgs.length);
-  fx.push({ kind: 'send', to, packet: { kind: 'compound', messages: extra.length === 0 ? msgs : [...msgs, ...extra] } });
-  return afterSend(s, fx);
+  const extra = takeBroadcasts(c, s, c.udpBufferBytes - used, COMPOUND_MAX_MESSAGES - msgs.length);
+  fx.push({ kind: 'send', to, packet: { kind: 'compound', messages: extra.length === 0 ? msgs : msgs.concat(extra) } });
+  afterSend(s, fx);
 }
 
-function afterSend(s: SwimState, fx: SwimEffect[]): SwimState {
-  if (s.phase === 'leaving' && !s.queue.some((b) => b.update.member === s.self && b.update.type === 'left')) return stop(s, fx);
-  return s;
+function afterSend(s: Draft, fx: SwimEffect[]): void {
+  if (s.phase === 'leaving' && !s.queue.some((b) => b.update.member === s.self && b.update.type === 'left')) stop(s, fx);
 }
 
-function gossip(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  if (s0.queue.length === 0) return { ...s0, nextGossipMs: Infinity };
-  const deadOk = new Set(s0.recentDead.map((d) => d.member));
-  let [peers, s] = randomMembers(s0, c.gossipNodes, (m, st) => st <= 1 || (st === 2 && deadOk.has(m)));
-  s = { ...s, nextGossipMs: now + c.gossipIntervalMs };
+function gossip(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
+  if (s.queue.length === 0) {
+    s.nextGossipMs = Infinity;
+    return;
+  }
+  // memberlist: alive and suspect members, and members dead for less than gossipToTheDeadMs
+  const peers = randomMembers(s, c.gossipNodes, (m, st) => st <= 1 || (st === 2 && s.recentDead.some((d) => d.member === m)));
+  s.nextGossipMs = now + c.gossipIntervalMs;
   for (const p of peers) {
     if (s.phase === 'stopped' || s.queue.length === 0) break;
-    const [ups, n] = takeBroadcasts(c, s, c.udpBufferBytes - DATAGRAM_HEADER_BYTES, COMPOUND_MAX_MESSAGES);
+    const ups = takeBroadcasts(c, s, c.udpBufferBytes - DATAGRAM_HEADER_BYTES, COMPOUND_MAX_MESSAGES);
     if (ups.length === 0) break;
     fx.push({ kind: 'send', to: p, packet: { kind: 'compound', messages: ups } });
-    s = afterSend(n, fx);
+    afterSend(s, fx);
   }
-  if (s.phase === 'leaving' && peers.length === 0) s = stop(s, fx);
-  return s;
+  if (s.phase === 'leaving' && peers.length === 0) stop(s, fx);
 }
 
-function pushPull(c: SwimConfig, s0: SwimState, now: number, fx: SwimEffect[]): SwimState {
-  let [peers, s] = randomMembers(s0, 1, (_m, st) => st <= 1);
-  s = { ...s, nextPushPullMs: now + pushPullIntervalMs(c, s.table.liveCount) };
+function pushPull(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
+  const peers = randomMembers(s, 1, (_m, st) => st === 0);
+  s.nextPushPullMs = now + pushPullIntervalMs(c, s.table.liveCount);
   if (peers.length === 1) fx.push({ kind: 'send', to: peers[0], packet: { kind: 'pushPull', join: false, reply: false, from: s.self, members: s.table } });
-  return s;
 }
 
 // ------------------------------------------------------------------ randomness
 
-function advance(r: PrngState): PrngState {
-  return nextU32(r)[1];
-}
-
-function randomBelow(s: SwimState, n: number): number {
-  return nextU32(s.rng)[0] % Math.max(1, n);
+function randomBelow(s: Draft, n: number): number {
+  let x: number;
+  [x, s.rng] = nextBelow(s.rng, Math.max(1, n));
+  return x;
 }
 
 /**
  * Up to k distinct random members (not self) passing `ok(member, statusCode)`, drawn like
  * memberlist's kRandomNodes: random slots, at most 3 * slotCount tries.
  */
-function randomMembers(s: SwimState, k: number, ok: (m: MemberId, st: number) => boolean): [MemberId[], SwimState] {
+function randomMembers(s: Draft, k: number, ok: (m: MemberId, st: number) => boolean): MemberId[] {
   const out: MemberId[] = [];
   const n = s.table.slotCount;
-  if (k <= 0 || n <= 1) return [out, s];
-  let rng = s.rng;
+  if (k <= 0 || n <= 1) return out;
   for (let tries = 0; tries < 3 * n && out.length < k; tries++) {
     let slot: number;
-    [slot, rng] = nextBelow(rng, n);
+    [slot, s.rng] = nextBelow(s.rng, n);
     const m = memberAtSlot(s.table, slot);
     if (m === s.self || out.includes(m)) continue;
     const p = lookupPacked(s.table, m);
     if (p !== 0 && ok(m, (p - 1) % 4)) out.push(m);
   }
-  return [out, { ...s, rng }];
+  return out;
 }
 
-/** The statuses in a table, for tests and reports. */
+/** The status this member holds for m, for tests and reports. */
 export function statusOf(s: SwimState, m: MemberId): Status | 'unknown' {
   const p = lookupPacked(s.table, m);
   return p === 0 ? 'unknown' : STATUSES[(p - 1) % 4];
