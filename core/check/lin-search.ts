@@ -18,6 +18,8 @@
  * their call, or never. The search succeeds as soon as every *completed* operation is
  * linearised: the pending ones not linearised by then are placed after everything, where they
  * observe nothing that is checked (Porcupine's "return = +infinity").
+ * A model may add a `Pruner`: an O(1) incremental test that a configuration has no
+ * completion (register/cas: value-flow pruning, core/check/lin.ts), applied after each step.
  *
  * proofs-notes/linearizability.md argues soundness and completeness.
  */
