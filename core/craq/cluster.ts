@@ -8,6 +8,7 @@
 import { ClientId, TargetId, clientId } from '../../spec/ids';
 import { RoutingTable } from '../../spec/routing';
 import { Address, ClientMessage, CraqMessage, TargetMessage } from '../../spec/craq';
+import { SyncDone, SyncMessage } from '../../spec/sync';
 import { Rng } from '../prng';
 import { StepResult } from '../types';
 import { TargetConfig, TargetEffect, TargetInput, TargetState, initialTargetState, step } from './target';
@@ -27,6 +28,14 @@ export interface InFlight {
   readonly from: Address;
   readonly to: Address;
   readonly msg: CraqMessage;
+}
+
+/** A recovery sync message between two targets (spec/sync.ts). */
+export interface SyncInFlight {
+  readonly id: number;
+  readonly from: TargetId;
+  readonly to: TargetId;
+  readonly msg: SyncMessage;
 }
 
 export interface Timer {
@@ -50,6 +59,10 @@ export interface ClusterState {
   readonly up: readonly boolean[];
   readonly clients: readonly ClientState[];
   readonly inflight: readonly InFlight[];
+  /** Recovery sync messages in flight (a separate pool: static chains never have any). */
+  readonly syncInflight: readonly SyncInFlight[];
+  /** syncDone reports from predecessors, not yet taken by the chain manager (oldest first). */
+  readonly toManager: readonly SyncDone[];
   readonly timers: readonly Timer[];
   readonly routing: RoutingTable;
   readonly history: readonly HistoryOp[];
@@ -81,6 +94,8 @@ export function createCluster(cfg: ClusterConfig): ClusterState {
     up: cfg.targets.map(() => true),
     clients: Array.from({ length: cfg.clients }, (_, i) => initialClientState(clientConfigOf(cfg, i), (cfg.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0, cfg.routing)),
     inflight: [],
+    syncInflight: [],
+    toManager: [],
     timers: [],
     routing: cfg.routing,
     history: [],
@@ -110,6 +125,13 @@ function feedTarget(cfg: ClusterConfig, s: ClusterState, i: number, input: Targe
       case 'persist':
         // the in-memory store is the state itself: durable at once, then send
         for (const x of e.thenSend) out = enqueueMsg(out, node, x.to, x.msg);
+        for (const x of e.thenSync ?? []) out = enqueueSync(out, cfg.targets[i], x.to, x.msg);
+        break;
+      case 'syncSend':
+        out = enqueueSync(out, cfg.targets[i], e.to, e.msg);
+        break;
+      case 'syncDone':
+        out = { ...out, toManager: [...out.toManager, { kind: 'syncDone', target: e.target, chainVersion: e.chainVersion }] };
         break;
       case 'scheduleTick':
         out = addTimer(out, node, e.atMs);
@@ -157,6 +179,10 @@ function enqueueMsg(s: ClusterState, from: Address, to: Address, msg: CraqMessag
   return { ...s, inflight: [...s.inflight, { id: s.nextMsgId, from, to, msg }], nextMsgId: s.nextMsgId + 1 };
 }
 
+function enqueueSync(s: ClusterState, from: TargetId, to: TargetId, msg: SyncMessage): ClusterState {
+  return { ...s, syncInflight: [...s.syncInflight, { id: s.nextMsgId, from, to, msg }], nextMsgId: s.nextMsgId + 1 };
+}
+
 function addTimer(s: ClusterState, node: Address, atMs: number): ClusterState {
   const k = addressKey(node);
   if (s.timers.some((t) => addressKey(t.node) === k && t.atMs === atMs)) return s;
@@ -190,6 +216,23 @@ export function deliver(cfg: ClusterConfig, s: ClusterState, index: number): Clu
     return feedTarget(cfg, s1, ti, { kind: 'received', msg: m.msg as TargetMessage, nowMs: s.nowMs }, []);
   }
   return feedClient(cfg, s1, m.to.id, { kind: 'received', msg: m.msg as ClientMessage, nowMs: s.nowMs }, []);
+}
+
+/** Deliver recovery sync message `index` (any order). To a down target it is lost. */
+export function deliverSync(cfg: ClusterConfig, s: ClusterState, index: number): ClusterResult {
+  const m = s.syncInflight[index];
+  const syncInflight = s.syncInflight.slice();
+  syncInflight.splice(index, 1);
+  const s1: ClusterState = { ...s, syncInflight };
+  const ti = targetIndex(cfg, m.to);
+  if (ti < 0 || !s.up[ti]) return [s1, []];
+  return feedTarget(cfg, s1, ti, { kind: 'sync', msg: m.msg, nowMs: s.nowMs }, []);
+}
+
+/** Take the oldest syncDone report for the chain manager. */
+export function takeManagerReport(s: ClusterState): [ClusterState, SyncDone | undefined] {
+  if (s.toManager.length === 0) return [s, undefined];
+  return [{ ...s, toManager: s.toManager.slice(1) }, s.toManager[0]];
 }
 
 export function drop(s: ClusterState, index: number): ClusterResult {
@@ -251,7 +294,7 @@ export function nextTimerIndex(s: ClusterState): number {
 
 /** No operation in progress and no message in flight. */
 export function quiescent(s: ClusterState): boolean {
-  return s.inflight.length === 0 && s.clients.every((c) => c.ops.size === 0);
+  return s.inflight.length === 0 && s.syncInflight.length === 0 && s.clients.every((c) => c.ops.size === 0);
 }
 
 /**

@@ -43,6 +43,17 @@ import { PMap } from '../pmap';
 import { StepResult, invariant } from '../types';
 import { ChecksumState, ZERO_SUM, applyWrite, checksumStateAfterWrite, checksumStateOf, packSum, readRange } from './checksum';
 import { CraqMutant } from './mutants';
+import { PublicState } from '../../spec/routing';
+import { ChunkMeta, SyncAck, SyncChunk, SyncDump, SyncMessage, SyncOutcome, SyncRemove, SyncStart } from '../../spec/sync';
+import {
+  RecoveryMutant,
+  ReplicaVersions,
+  SyncSession,
+  planSync,
+  removeDecision,
+  syncingForwardDecision,
+  transferDecision,
+} from '../chain/recovery';
 
 // ---------------------------------------------------------------- config
 
@@ -58,6 +69,16 @@ export interface TargetConfig {
   /** How long a read parked on a tail version query waits before ChunkNotCommit. */
   readonly versionQueryTimeoutMs: number;
   readonly mutant?: CraqMutant;
+  /** Recovery sync: start over when the successor has not answered for this long (default 1000). */
+  readonly syncRetryMs?: number;
+  /**
+   * What a target returning from LASTSRV to SERVING does with its uncommitted versions:
+   * `reset` drops them (3FS; the default), `redrive` drives them down the chain as any
+   * serving target does after a restart.
+   */
+  readonly lastsrvReturn?: 'reset' | 'redrive';
+  /** A planted recovery bug (core/chain/recovery.ts RECOVERY_MUTANTS), for the model checker only. */
+  readonly recoveryMutant?: RecoveryMutant;
 }
 
 export const DEFAULT_TARGET_CONFIG: Omit<TargetConfig, 'self'> = {
@@ -169,6 +190,8 @@ export interface Volatile {
   readonly locks: ReadonlyMap<ChunkId, ChunkLock>;
   readonly reads: ReadonlyMap<number, ParkedRead>;
   readonly nextQid: number;
+  /** Recovery syncs this target drives as the predecessor of a SYNCING successor, per chain. */
+  readonly syncs: ReadonlyMap<ChainId, SyncSession>;
 }
 
 export interface TargetState {
@@ -184,7 +207,7 @@ export function initialTargetState(): TargetState {
 }
 
 export function emptyVolatile(): Volatile {
-  return { routing: null, roles: new Map(), locks: new Map(), reads: new Map(), nextQid: 0 };
+  return { routing: null, roles: new Map(), locks: new Map(), reads: new Map(), nextQid: 0, syncs: new Map() };
 }
 
 export function replicaOf(s: TargetState, chunk: ChunkId): ChunkReplica {
@@ -200,6 +223,8 @@ export function updateVerOf(r: ChunkReplica): number {
 export type TargetInput =
   | { readonly kind: 'received'; readonly msg: TargetMessage; readonly nowMs: number }
   | { readonly kind: 'routing'; readonly table: RoutingTable; readonly nowMs: number }
+  /** A recovery sync message from a sync peer (spec/sync.ts). */
+  | { readonly kind: 'sync'; readonly msg: SyncMessage; readonly nowMs: number }
   | { readonly kind: 'tick'; readonly nowMs: number }
   | { readonly kind: 'crashed' };
 
@@ -209,15 +234,26 @@ export interface SendEffect {
   readonly msg: CraqMessage;
 }
 
+/** A recovery sync message to a sync peer. */
+export interface SyncSendEffect {
+  readonly kind: 'syncSend';
+  readonly to: TargetId;
+  readonly msg: SyncMessage;
+}
+
 export type TargetEffect =
   | SendEffect
-  /** Make these chunk replicas and retry entries durable, then send `thenSend`. */
+  | SyncSendEffect
+  /** Make these chunk replicas and retry entries durable, then send `thenSend` (and `thenSync`). */
   | {
       readonly kind: 'persist';
       readonly chunks: readonly (readonly [ChunkId, ChunkReplica])[];
       readonly retry: readonly (readonly [string, RetryEntry])[];
       readonly thenSend: readonly SendEffect[];
+      readonly thenSync?: readonly SyncSendEffect[];
     }
+  /** Tell the chain manager that `target` finished its sync under chain version `chainVersion`. */
+  | { readonly kind: 'syncDone'; readonly target: TargetId; readonly chainVersion: number }
   | { readonly kind: 'scheduleTick'; readonly atMs: number }
   /** An input that changed nothing, with the reason (explicit outcome, never a silent drop). */
   | { readonly kind: 'ignored'; readonly reason: string };
@@ -236,6 +272,7 @@ interface Ctx {
   v: Volatile;
   locks: Map<ChunkId, ChunkLock> | null;
   readonly sends: SendEffect[];
+  readonly syncSends: SyncSendEffect[];
   readonly other: TargetEffect[];
   readonly touched: Map<ChunkId, ChunkReplica>;
   readonly retryTouched: Map<string, RetryEntry>;
@@ -252,6 +289,7 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
     v: state.volatile,
     locks: null,
     sends: [],
+    syncSends: [],
     other: [],
     touched: new Map(),
     retryTouched: new Map(),
@@ -266,14 +304,18 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
     case 'tick':
       onTick(c);
       break;
+    case 'sync':
+      onSync(c, input.msg);
+      break;
   }
   const effects: TargetEffect[] = [];
   let durable = c.d;
   if (c.touched.size > 0 || c.retryTouched.size > 0) {
-    effects.push({ kind: 'persist', chunks: [...c.touched], retry: [...c.retryTouched], thenSend: c.sends });
+    effects.push({ kind: 'persist', chunks: [...c.touched], retry: [...c.retryTouched], thenSend: c.sends, ...(c.syncSends.length > 0 ? { thenSync: c.syncSends } : {}) });
     durable = foldDurable(c.d, c.touched, c.retryTouched);
   } else {
     for (const x of c.sends) effects.push(x);
+    for (const x of c.syncSends) effects.push(x);
   }
   for (const x of c.other) effects.push(x);
   const volatile = c.locks ? { ...c.v, locks: c.locks } : c.v;
@@ -363,13 +405,17 @@ export interface Role {
   readonly writePath: readonly TargetId[];
   readonly pos: number;
   readonly serving: boolean;
+  /** This target's public state in the chain (undefined: not a member). */
+  readonly state: PublicState | undefined;
 }
 
 function roleOf(self: TargetId, chain: Chain): Role {
   const writePath = writeTargets(chain).map((x) => x.target);
   const me = chain.targets.find((x) => x.target === self);
-  return { chain, writePath, pos: writePath.indexOf(self), serving: me?.state === 'serving' };
+  return { chain, writePath, pos: writePath.indexOf(self), serving: me?.state === 'serving', state: me?.state };
 }
+
+const stateOf = (r: Role, t: TargetId): PublicState | undefined => r.chain.targets.find((x) => x.target === t)?.state;
 
 function roleIn(c: Ctx, chainId: ChainId): Role | ErrorCode {
   if (c.v.routing === null) return 'TargetNotReady';
@@ -409,8 +455,41 @@ function onRouting(c: Ctx, table: RoutingTable): void {
   }
   const roles = new Map<ChainId, Role>();
   for (const [id, ch] of routing) roles.set(id, roleOf(c.cfg.self, ch));
+  const oldRoles = c.v.roles;
   c.v = { ...c.v, routing, roles };
+  for (const [id, role] of roles) {
+    const before = oldRoles.get(id);
+    if (before && before.chain.version !== role.chain.version) onChainChange(c, id, before, role);
+  }
+  updateSyncs(c);
   redriveDirty(c);
+}
+
+/** Reactions to this target's own public state changing (proofs-notes/recovery.md). */
+function onChainChange(c: Ctx, chain: ChainId, before: Role, after: Role): void {
+  if (before.state === 'lastsrv' && after.state === 'serving' && c.cfg.lastsrvReturn !== 'redrive') resetUncommitted(c, after);
+  if (after.state === 'syncing' && before.state !== 'syncing') dropUpdates(c, chain);
+}
+
+/**
+ * Back from LASTSRV (3FS): drop every uncommitted version and the updates driving them; the
+ * chunk is restamped with the current chain version, so a version number reused from now
+ * on is newer than a stale copy elsewhere (core/chain/recovery.ts). Clients retry.
+ */
+function resetUncommitted(c: Ctx, role: Role): void {
+  for (const chunk of dirtyOf(c)) {
+    const r = chunkOf(c, chunk);
+    if (!r?.pending) continue;
+    putReplica(c, chunk, { commitVer: r.commitVer, data: r.data, sum: r.sum, chainVer: role.chain.version, pending: undefined });
+    setLock(c, chunk, undefined);
+  }
+}
+
+/** A target that becomes SYNCING forgets the updates it was driving (the sync replaces its data). */
+function dropUpdates(c: Ctx, chain: ChainId): void {
+  for (const [chunk, lock] of [...locksOf(c)]) {
+    if (lock.active?.chain === chain || lock.queue.some((q) => q.chain === chain)) setLock(c, chunk, undefined);
+  }
 }
 
 function onTick(c: Ctx): void {
@@ -443,6 +522,8 @@ function onTick(c: Ctx): void {
     c.v = { ...c.v, reads };
     send(c, toClient(p.client), { kind: 'readReply', client: p.client, reqId: p.reqId, chunk: p.chunk, from: c.cfg.self, ok: false, code: 'ChunkNotCommit' });
   }
+  // recovery syncs whose successor went quiet: start over
+  for (const [chain, ss] of c.v.syncs) if (ss.phase !== 'done' && c.nowMs >= ss.retryAtMs) startSync(c, chain, ss.successor, ss.chainVer);
   redriveDirty(c);
 }
 
@@ -565,6 +646,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
     }
   } else {
     ver = u.ver;
+    if (role.state === 'syncing' && u.full) return beginSyncingReplace(c, u, role, r, ver);
     if (ver <= r.commitVer) {
       // already committed here: success, stop (3FS: ChunkCommittedUpdate)
       return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: r.commitVer }, r.sum, 'ChunkCommittedUpdate');
@@ -622,11 +704,33 @@ function begin(c: Ctx, u: QueuedUpdate): void {
   }
 }
 
+/**
+ * A SYNCING successor (always the tail of the write path) given a full-chunk replace
+ * (3FS rule 8): a version at or below its committed one is already there; anything newer
+ * replaces the chunk and commits at once, whatever it held (a missing or reassigned
+ * version is exactly what the sync repairs).
+ */
+function beginSyncingReplace(c: Ctx, u: QueuedUpdate, role: Role, r: ChunkReplica, ver: number): void {
+  const chainVer = role.chain.version;
+  if (!isTail(role)) return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: false, code: 'RoutingError' }, ZERO_SUM);
+  if (syncingForwardDecision(versionsOf(r), ver) === 'committed')
+    return reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: r.commitVer }, r.sum, 'ChunkCommittedUpdate');
+  const sum = checksumStateOf(u.data);
+  putReplica(c, u.chunk, { commitVer: ver, data: u.data, sum, chainVer: Math.max(chainVer, r.chainVer), pending: undefined });
+  const key = retryKey(c, u.tag.client, u.chain, u.tag.channel);
+  const e = retryOf(c, key);
+  if (!e || e.seq <= u.tag.seq) putRetry(c, key, { seq: u.tag.seq, ver, chunk: u.chunk });
+  reply(c, u.from, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, sum);
+}
+
 function sendForward(c: Ctx, chunk: ChunkId, chain: ChainId, chainVer: number, ver: number, tag: ClientTag, to: TargetId): void {
-  // the write travels as (offset, bytes); a full-chunk replace only when it arrived as one
+  // the write travels as (offset, bytes); a full-chunk replace when it arrived as one or
+  // when the successor is SYNCING (3FS rule 8: it may miss earlier versions)
   const r = chunkOf(c, chunk);
   const p = r?.pending;
   if (!p) return;
+  const role = roleIn(c, chain);
+  const full = p.full || (typeof role !== 'string' && stateOf(role, to) === 'syncing');
   const msg: Forward = {
     kind: 'forward',
     from: c.cfg.self,
@@ -634,9 +738,9 @@ function sendForward(c: Ctx, chunk: ChunkId, chain: ChainId, chainVer: number, v
     chainVer,
     chunk,
     ver,
-    offset: p.offset,
-    data: p.delta,
-    full: p.full,
+    offset: full ? 0 : p.offset,
+    data: full ? p.data : p.delta,
+    full,
     client: tag.client,
     channel: tag.channel,
     seq: tag.seq,
@@ -700,12 +804,10 @@ function release(c: Ctx, chunk: ChunkId): void {
 
 /** Drive every durable pending version that no lock holder is driving (after a restart, a routing change, a failure). */
 function redriveDirty(c: Ctx): void {
-  if (c.cfg.mutant === 'noRedriveAfterCrash') return;
   for (const chunk of dirtyOf(c)) redriveChunk(c, chunk);
 }
 
 function redriveChunk(c: Ctx, chunk: ChunkId): void {
-  if (c.cfg.mutant === 'noRedriveAfterCrash') return;
   const lock = locksOf(c).get(chunk);
   if (lock?.active || (lock && lock.queue.some((q) => q.ver !== undefined))) return;
   const r = chunkOf(c, chunk);
@@ -714,7 +816,8 @@ function redriveChunk(c: Ctx, chunk: ChunkId): void {
   const chain = [...c.v.routing.values()].find((ch) => ch.targets.some((t) => t.target === c.cfg.self));
   if (!chain) return;
   const role = roleIn(c, chain.id);
-  if (typeof role === 'string' || role.pos < 0) return;
+  // only a serving replica drives its pending versions: a SYNCING one's are replaced by the sync
+  if (typeof role === 'string' || role.pos < 0 || !role.serving) return;
   const from: ReplyTo | undefined = isHead(role) ? { kind: 'client', tag: p.tag } : undefined;
   const u: QueuedUpdate = { chain: chain.id, chunk, offset: 0, data: p.data, full: true, tag: p.tag, ver: p.ver, from };
   setLock(c, chunk, { queue: [u, ...(lock?.queue ?? [])] });
@@ -775,7 +878,173 @@ function onVersionReply(c: Ctx, m: VersionReply): void {
   const r = chunkOf(c, p.chunk) ?? EMPTY_REPLICA;
   // serve the version the tail committed: our pending one if it is that version, else our
   // committed one (committed here implies committed at the tail, and it is at least as new)
-  if (r.pending && r.pending.ver === m.commitVer) return replyRead(c, p, { ok: true, ver: r.pending.ver, data: readRange(r.pending.data, p.offset, p.length), committed: true });
+  if (r.pending && (r.pending.ver === m.commitVer || c.cfg.mutant === 'versionReplyIgnored')) return replyRead(c, p, { ok: true, ver: r.pending.ver, data: readRange(r.pending.data, p.offset, p.length), committed: true });
   if (r.commitVer >= m.commitVer) return replyRead(c, p, { ok: true, ver: r.commitVer, data: readRange(r.data, p.offset, p.length), committed: true });
   replyRead(c, p, { ok: false, code: 'ChunkNotCommit' });
+}
+
+// ---------------------------------------------------------------- recovery sync (core/chain/recovery.ts)
+
+export function versionsOf(r: ChunkReplica): ReplicaVersions {
+  return { commitVer: r.commitVer, updateVer: updateVerOf(r), chainVer: r.chainVer };
+}
+
+/** A replica that holds nothing (never written, or removed by a sync). */
+const isEmptyReplica = (r: ChunkReplica) => r.commitVer === 0 && r.pending === undefined && r.data.length === 0;
+
+function sendSync(c: Ctx, to: TargetId, msg: SyncMessage): void {
+  c.syncSends.push({ kind: 'syncSend', to, msg });
+}
+
+function putSync(c: Ctx, chain: ChainId, ss: SyncSession | undefined): void {
+  const syncs = new Map(c.v.syncs);
+  if (ss) syncs.set(chain, ss);
+  else syncs.delete(chain);
+  c.v = { ...c.v, syncs };
+}
+
+/**
+ * After a routing change: a serving target whose successor in the write path is SYNCING
+ * drives that successor's sync under the current chain version; any other sync ends.
+ */
+function updateSyncs(c: Ctx): void {
+  for (const [chain, role] of c.v.roles) {
+    const succ = successorOf(role);
+    const want = role.serving && succ !== undefined && stateOf(role, succ) === 'syncing';
+    const cur = c.v.syncs.get(chain);
+    if (!want) {
+      if (cur) putSync(c, chain, undefined);
+      continue;
+    }
+    if (cur && cur.successor === succ && cur.chainVer === role.chain.version) continue;
+    startSync(c, chain, succ!, role.chain.version);
+  }
+  for (const chain of c.v.syncs.keys()) if (!c.v.roles.has(chain)) putSync(c, chain, undefined);
+}
+
+function startSync(c: Ctx, chain: ChainId, successor: TargetId, chainVer: number): void {
+  const retryAtMs = c.nowMs + (c.cfg.syncRetryMs ?? 1000);
+  putSync(c, chain, { successor, chainVer, phase: 'started', waiting: [], retryAtMs });
+  const msg: SyncStart = { kind: 'syncStart', from: c.cfg.self, chain, chainVer };
+  sendSync(c, successor, msg);
+  c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+}
+
+function onSync(c: Ctx, m: SyncMessage): void {
+  switch (m.kind) {
+    case 'syncStart':
+      return onSyncStart(c, m);
+    case 'syncDump':
+      return onSyncDump(c, m);
+    case 'syncChunk':
+      return onSyncChunk(c, m);
+    case 'syncRemove':
+      return onSyncRemove(c, m);
+    case 'syncAck':
+      return onSyncAck(c, m);
+  }
+}
+
+/** Successor side: is `m` from my predecessor, under my chain version, while I am SYNCING? */
+function syncingFrom(c: Ctx, m: { from: TargetId; chain: ChainId; chainVer: number; kind: string }): boolean {
+  const role = roleIn(c, m.chain);
+  let why: string | undefined;
+  if (typeof role === 'string') why = role;
+  else if (role.chain.version !== m.chainVer) why = `chain version ${m.chainVer}, mine ${role.chain.version}`;
+  else if (role.state !== 'syncing') why = `I am ${role.state ?? 'not a member'}, not syncing`;
+  else if (role.writePath[role.pos - 1] !== m.from) why = `${m.from} is not my predecessor`;
+  if (why !== undefined) ignore(c, `${m.kind} from ${m.from}: ${why}`);
+  return why === undefined;
+}
+
+/** Predecessor side: the session `m` belongs to, if it is current and in `phase`. */
+function sessionFor(c: Ctx, m: { from: TargetId; chain: ChainId; chainVer: number; kind: string }, phase: SyncSession['phase']): SyncSession | undefined {
+  const ss = c.v.syncs.get(m.chain);
+  if (!ss || ss.successor !== m.from || ss.chainVer !== m.chainVer || ss.phase !== phase) {
+    ignore(c, `${m.kind} from ${m.from} at chain version ${m.chainVer}: no such sync ${phase}`);
+    return undefined;
+  }
+  return ss;
+}
+
+function metaOf(chunk: ChunkId, r: ChunkReplica): ChunkMeta {
+  return { chunk, commitVer: r.commitVer, updateVer: updateVerOf(r), chainVer: r.chainVer, checksum: packSum(r.sum) };
+}
+
+/** Successor: dump the metadata of every chunk it holds. */
+function onSyncStart(c: Ctx, m: SyncStart): void {
+  if (!syncingFrom(c, m)) return;
+  const chunks: ChunkMeta[] = [];
+  for (const [k, r] of c.d.chunks.sortedEntries()) if (!isEmptyReplica(r)) chunks.push(metaOf(k as ChunkId, r));
+  const reply: SyncDump = { kind: 'syncDump', from: c.cfg.self, chain: m.chain, chainVer: m.chainVer, chunks };
+  sendSync(c, m.from, reply);
+}
+
+/** Predecessor: diff the dump against its chunks; remove and send; done when nothing is left. */
+function onSyncDump(c: Ctx, m: SyncDump): void {
+  const ss = sessionFor(c, m, 'started');
+  if (!ss) return;
+  const mine = new Map<ChunkId, ReplicaVersions>();
+  for (const [k, r] of c.d.chunks.sortedEntries()) if (!isEmptyReplica(r)) mine.set(k as ChunkId, versionsOf(r));
+  const plan = planSync(mine, m.chunks, c.cfg.recoveryMutant);
+  for (const x of plan.remove) {
+    const msg: SyncRemove = { kind: 'syncRemove', from: c.cfg.self, chain: m.chain, chainVer: m.chainVer, chunk: x.chunk, commitVer: x.commitVer, updateVer: x.updateVer };
+    sendSync(c, ss.successor, msg);
+  }
+  for (const chunk of plan.send) sendTransfer(c, m.chain, ss, chunk);
+  const waiting = [...plan.remove.map((x) => x.chunk), ...plan.send].sort();
+  const retryAtMs = c.nowMs + (c.cfg.syncRetryMs ?? 1000);
+  putSync(c, m.chain, { ...ss, phase: 'transferring', waiting, retryAtMs });
+  if (waiting.length === 0) finishSync(c, m.chain);
+  else c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+}
+
+/** The whole committed chunk as it is now (pending versions follow as forwarded full-chunk replaces). */
+function sendTransfer(c: Ctx, chain: ChainId, ss: SyncSession, chunk: ChunkId): void {
+  const r = chunkOf(c, chunk) ?? EMPTY_REPLICA;
+  const msg: SyncChunk = { kind: 'syncChunk', from: c.cfg.self, chain, chainVer: ss.chainVer, chunk, commitVer: r.commitVer, stampVer: r.chainVer, data: r.data, checksum: packSum(r.sum) };
+  sendSync(c, ss.successor, msg);
+}
+
+function ackSync(c: Ctx, m: SyncChunk | SyncRemove, outcome: SyncOutcome): void {
+  const ack: SyncAck = { kind: 'syncAck', from: c.cfg.self, chain: m.chain, chainVer: m.chainVer, chunk: m.chunk, outcome };
+  sendSync(c, m.from, ack);
+}
+
+/** Successor: apply a full-chunk transfer unless its own copy is newer. */
+function onSyncChunk(c: Ctx, m: SyncChunk): void {
+  if (!syncingFrom(c, m)) return;
+  const sum = checksumStateOf(m.data);
+  if (packSum(sum) !== m.checksum) return ackSync(c, m, 'badChecksum');
+  const local = chunkOf(c, m.chunk);
+  const d = transferDecision(local && !isEmptyReplica(local) ? versionsOf(local) : undefined, m, c.cfg.recoveryMutant);
+  if (d === 'apply') putReplica(c, m.chunk, { commitVer: m.commitVer, data: m.data, sum, chainVer: Math.max(m.stampVer, local?.chainVer ?? 0), pending: undefined });
+  ackSync(c, m, d === 'apply' ? 'applied' : 'ignoredOlder');
+}
+
+/** Successor: remove a chunk the predecessor lacks, unless a write reached it since the dump. */
+function onSyncRemove(c: Ctx, m: SyncRemove): void {
+  if (!syncingFrom(c, m)) return;
+  const local = chunkOf(c, m.chunk);
+  const d = removeDecision(local && !isEmptyReplica(local) ? versionsOf(local) : undefined, m);
+  if (d === 'removed' && local && !isEmptyReplica(local)) putReplica(c, m.chunk, EMPTY_REPLICA);
+  ackSync(c, m, d);
+}
+
+/** Predecessor: one remove / transfer done; a bad checksum is sent again. */
+function onSyncAck(c: Ctx, m: SyncAck): void {
+  const ss = sessionFor(c, m, 'transferring');
+  if (!ss) return;
+  if (!ss.waiting.includes(m.chunk)) return ignore(c, `syncAck for ${m.chunk}: not waiting for it`);
+  if (m.outcome === 'badChecksum') return sendTransfer(c, m.chain, ss, m.chunk);
+  const waiting = ss.waiting.filter((x) => x !== m.chunk);
+  putSync(c, m.chain, { ...ss, waiting });
+  if (waiting.length === 0) finishSync(c, m.chain);
+}
+
+/** Every chunk is in place: report syncDone (with the chain version the sync ran under) to the manager. */
+function finishSync(c: Ctx, chain: ChainId): void {
+  const ss = c.v.syncs.get(chain)!;
+  putSync(c, chain, { ...ss, phase: 'done', waiting: [] });
+  c.other.push({ kind: 'syncDone', target: ss.successor, chainVersion: ss.chainVer });
 }
