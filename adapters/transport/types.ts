@@ -117,7 +117,7 @@ export interface Inbound<M> {
 /** Errors a transport's promises reject with. */
 export class TransportError extends Error {
   constructor(
-    readonly code: 'noRoute' | 'timeout' | 'closed' | 'tooLarge' | 'connectFailed',
+    readonly code: 'noRoute' | 'timeout' | 'closed' | 'tooLarge' | 'connectFailed' | 'overloaded' | 'badReply',
     message: string,
   ) {
     super(message);

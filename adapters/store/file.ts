@@ -1,0 +1,515 @@
+/**
+ * A chunk store in a directory (the ChunkStore contract is in ./types.ts).
+ *
+ * Layout:
+ *   meta.log      append-only log of records: len:u32be crc32c:u32be body (JSON, spec/store.ts).
+ *                 One record per persist call, so a batch is all-or-nothing. The first
+ *                 record is a snapshot of the whole state (written at open and at compaction).
+ *   data/<n>.dat  one chunk image (a committed or a pending version's whole chunk); its
+ *                 length and CRC-32C live in the record that references it. A new version
+ *                 is a new file; a commit references the pending version's file (the very
+ *                 same bytes), so committing writes only a small record. A file is deleted
+ *                 once a durable record no longer references it.
+ *
+ * Commit order for one group of persist calls (group commit: calls queued while a group
+ * is being written form the next group, sharing its fsyncs):
+ *   1. write the new data files (fsync each, then fsync data/, when fsync = 'always');
+ *   2. append the group's records to meta.log in call order (fsync when 'always');
+ *   3. resolve the calls in order; delete data files no longer referenced.
+ * A record is never durable before the data it references.
+ *
+ * Recovery at open: read meta.log; stop at the first record that is cut short or whose
+ * CRC-32C fails (a torn append) and drop it and everything after it; verify every
+ * referenced data file's length and CRC-32C (a bad committed image drops the chunk, a
+ * bad pending image drops the pending version; counted in `recovery.tornDiscarded`);
+ * delete data files nothing references (a crash between steps 1 and 2); then write a
+ * fresh snapshot log (temp file + fsync + rename + fsync of the directory) carrying the
+ * incremented epoch. Every acknowledged persist is kept.
+ *
+ * fsync policy (`fsync`):
+ *   'always' (default): a persist resolves only after its data files, the directory and
+ *            the log are fsynced: survives power loss (given honest disks).
+ *   'never': no fsync: the OS writes back when it likes. Survives a process crash
+ *            (kill -9: the page cache outlives the process), not a power loss or a kernel
+ *            crash. For benchmarks and tests, or replicas whose loss the chain tolerates.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isLeft } from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { ChunkId } from '../../spec/ids';
+import { decodeWith } from '../../spec/decode';
+import { BatchRecord, ChunkRecord, FileRef, PendingRecord, SnapshotRecord, StoreRecord } from '../../spec/store';
+import { ChunkReplica, PendingVersion, RetryEntry } from '../../core/craq/target';
+import { crc32c } from './crc32c';
+import { ChunkStore, LoadedState, PersistBatch, RecoveryReport, StoreCounters } from './types';
+
+export type FsyncPolicy = 'always' | 'never';
+
+export interface FileStoreOptions {
+  readonly dir: string;
+  readonly fsync?: FsyncPolicy;
+  /** Rewrite meta.log as a snapshot once it grows past this. */
+  readonly compactLogBytes?: number;
+}
+
+export const FILE_STORE_DEFAULTS = { fsync: 'always' as FsyncPolicy, compactLogBytes: 64 * 1024 * 1024 };
+
+const LOG = 'meta.log';
+const LOG_TMP = 'meta.log.tmp';
+const DATA = 'data';
+const RECORD_HEAD = 8;
+const EMPTY_REF: FileRef = { file: 0, len: 0, crc: 0 };
+const EMPTY = new Uint8Array(0);
+
+/** Thrown when a CRC-valid record fails its codec: not a torn write but a bug or a foreign file; names the field. */
+export class StoreCorrupt extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${file} at byte ${offset}: field '${field}': ${message}`);
+    this.name = 'StoreCorrupt';
+  }
+}
+
+/** Thrown by persist after the store crashed (tests) or failed. */
+export class StoreClosed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreClosed';
+  }
+}
+
+/** A data file as this store tracks it; `alive` is false once deleted. */
+interface LiveRef extends FileRef {
+  alive: boolean;
+}
+
+interface Queued {
+  readonly batch: PersistBatch;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
+function encodeRecord(r: StoreRecord): Buffer {
+  const body = Buffer.from(JSON.stringify(r), 'utf8');
+  const out = Buffer.allocUnsafe(RECORD_HEAD + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.writeUInt32BE(crc32c(body), 4);
+  body.copy(out, RECORD_HEAD);
+  return out;
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decode one CRC-valid record body; a codec failure is StoreCorrupt naming the field. */
+function decodeRecord(body: Uint8Array, at: number): StoreRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fatalUtf8.decode(body));
+  } catch (e) {
+    throw new StoreCorrupt(LOG, at, '(record)', `not UTF-8 JSON: ${(e as Error).message}`);
+  }
+  const k = raw !== null && typeof raw === 'object' ? (raw as { k?: unknown }).k : undefined;
+  const codec = k === 'batch' ? BatchRecord : k === 'snapshot' ? SnapshotRecord : undefined;
+  if (codec === undefined) throw new StoreCorrupt(LOG, at, 'k', `expected 'batch' or 'snapshot', got ${JSON.stringify(k)}`);
+  const d = decodeWith(codec as t.Type<StoreRecord, unknown, unknown>, raw);
+  if (isLeft(d)) throw new StoreCorrupt(LOG, at, d.left.field, d.left.message);
+  return d.right;
+}
+
+/** Parse a log: the records before the first torn one, and where that one starts. */
+export function parseLog(buf: Uint8Array): { records: StoreRecord[]; validBytes: number; torn: boolean } {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const records: StoreRecord[] = [];
+  let off = 0;
+  while (off < b.length) {
+    if (b.length - off < RECORD_HEAD) return { records, validBytes: off, torn: true };
+    const len = b.readUInt32BE(off);
+    const crc = b.readUInt32BE(off + 4);
+    if (b.length - off - RECORD_HEAD < len) return { records, validBytes: off, torn: true };
+    const body = b.subarray(off + RECORD_HEAD, off + RECORD_HEAD + len);
+    if (crc32c(body) !== crc) return { records, validBytes: off, torn: true };
+    records.push(decodeRecord(body, off));
+    off += RECORD_HEAD + len;
+  }
+  return { records, validBytes: off, torn: false };
+}
+
+const dataName = (file: number) => `${file}.dat`;
+const DATA_RE = /^(\d+)\.dat$/;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await fs.promises.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export class FileChunkStore implements ChunkStore {
+  private readonly meta = new Map<ChunkId, ChunkRecord>();
+  private readonly retry = new Map<string, RetryEntry>();
+  private readonly refs = new Map<number, number>();
+  private readonly liveRefs = new Map<number, LiveRef>();
+  /** Chunk images already on disk, by identity (core never mutates a Uint8Array it keeps). */
+  private readonly known = new WeakMap<Uint8Array, LiveRef>();
+  private queue: Queued[] = [];
+  private writing: Promise<void> | undefined;
+  private log: fs.promises.FileHandle | undefined;
+  private logBytes = 0;
+  private failed: Error | undefined;
+  private readonly ctr: StoreCounters = { persists: 0, fsyncs: 0, bytesWritten: 0, compactions: 0 };
+  private readonly dataDir: string;
+  private readonly policy: FsyncPolicy;
+  private readonly compactLogBytes: number;
+
+  private constructor(
+    readonly dir: string,
+    private epoch: number,
+    private nextFile: number,
+    o: FileStoreOptions,
+  ) {
+    this.dataDir = path.join(dir, DATA);
+    this.policy = o.fsync ?? FILE_STORE_DEFAULTS.fsync;
+    this.compactLogBytes = o.compactLogBytes ?? FILE_STORE_DEFAULTS.compactLogBytes;
+  }
+
+  /** Open (creating) the store in `o.dir`, recover, and load everything it holds. */
+  static async open(o: FileStoreOptions): Promise<{ store: FileChunkStore; loaded: LoadedState }> {
+    const dir = o.dir;
+    await fs.promises.mkdir(path.join(dir, DATA), { recursive: true });
+    let buf: Buffer;
+    try {
+      buf = await fs.promises.readFile(path.join(dir, LOG));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      buf = Buffer.alloc(0);
+    }
+    const parsed = parseLog(buf);
+    let tornDiscarded = parsed.torn ? 1 : 0;
+    const truncatedBytes = buf.length - parsed.validBytes;
+
+    // replay
+    let epoch = 0;
+    let nextFile = 1;
+    const meta = new Map<ChunkId, ChunkRecord>();
+    const retry = new Map<string, RetryEntry>();
+    for (const r of parsed.records) {
+      if (r.k === 'snapshot') {
+        meta.clear();
+        retry.clear();
+        for (const [id, c] of r.chunks) meta.set(id, c);
+        for (const [k, e] of r.retry) retry.set(k, e as RetryEntry);
+        epoch = r.epoch;
+        nextFile = r.nextFile;
+      } else {
+        for (const [id, c] of r.chunks) meta.set(id, c);
+        for (const [k, e] of r.retry) retry.set(k, e as RetryEntry);
+        for (const id of r.removed) meta.delete(id);
+      }
+      for (const [, c] of r.chunks) for (const f of filesOf(c)) nextFile = Math.max(nextFile, f.file + 1);
+    }
+
+    // data files: verify what is referenced, delete the rest
+    const names = await fs.promises.readdir(path.join(dir, DATA));
+    for (const n of names) {
+      const m = DATA_RE.exec(n);
+      if (m) nextFile = Math.max(nextFile, Number(m[1]) + 1);
+    }
+    const store = new FileChunkStore(dir, epoch + 1, nextFile, o);
+    const chunks = new Map<ChunkId, ChunkReplica>();
+    const cache = new Map<number, Uint8Array | null>();
+    const readRef = async (ref: FileRef): Promise<Uint8Array | null> => {
+      if (ref.file === 0) return ref.len === 0 ? EMPTY : null;
+      const hit = cache.get(ref.file);
+      if (hit !== undefined) return hit;
+      let bytes: Uint8Array | null;
+      try {
+        const b = await fs.promises.readFile(path.join(dir, DATA, dataName(ref.file)));
+        bytes = b.length === ref.len && crc32c(b) === ref.crc ? new Uint8Array(b.buffer, b.byteOffset, b.length) : null;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        bytes = null;
+      }
+      cache.set(ref.file, bytes);
+      return bytes;
+    };
+    for (const [id, c] of meta) {
+      const data = await readRef(c.data);
+      if (data === null) {
+        tornDiscarded++;
+        continue;
+      }
+      let rec: ChunkRecord = c;
+      let pending: PendingVersion | undefined;
+      if (c.pending) {
+        const p = c.pending;
+        const pdata = await readRef(p.data);
+        const delta = p.delta ? await readRef(p.delta) : pdata === null ? null : pdata.subarray(p.offset, p.offset + p.deltaLen);
+        if (pdata === null || delta === null || delta.length !== p.deltaLen) {
+          tornDiscarded++;
+          rec = { commitVer: c.commitVer, chainVer: c.chainVer, sum: c.sum, data: c.data };
+        } else {
+          pending = { ver: p.ver, data: pdata, sum: p.sum, tag: p.tag, offset: p.offset, delta, full: p.full };
+          store.remember(pdata, p.data);
+        }
+      }
+      store.remember(data, c.data);
+      store.meta.set(id, rec);
+      store.addRefs(rec, 1);
+      chunks.set(id, pending ? { commitVer: c.commitVer, data, sum: c.sum, chainVer: c.chainVer, pending } : { commitVer: c.commitVer, data, sum: c.sum, chainVer: c.chainVer });
+    }
+    for (const [k, e] of retry) store.retry.set(k, e);
+
+    let orphansDeleted = 0;
+    for (const n of names) {
+      const m = DATA_RE.exec(n);
+      if (m && store.refs.has(Number(m[1]))) continue;
+      await fs.promises.rm(path.join(dir, DATA, n), { force: true, recursive: true });
+      orphansDeleted++;
+    }
+    await fs.promises.rm(path.join(dir, LOG_TMP), { force: true });
+    await store.writeSnapshot();
+    const recovery: RecoveryReport = { tornDiscarded, truncatedBytes, orphansDeleted };
+    return { store, loaded: { chunks, retry: new Map(store.retry), epoch: store.epoch, recovery } };
+  }
+
+  private remember(bytes: Uint8Array, ref: FileRef): void {
+    if (ref.file === 0) return;
+    let live = this.liveRefs.get(ref.file);
+    if (!live) {
+      live = { ...ref, alive: true };
+      this.liveRefs.set(ref.file, live);
+    }
+    this.known.set(bytes, live);
+  }
+
+  private addRefs(c: ChunkRecord, d: 1 | -1): void {
+    for (const f of filesOf(c)) this.refs.set(f.file, (this.refs.get(f.file) ?? 0) + d);
+  }
+
+  counters(): StoreCounters {
+    return { ...this.ctr };
+  }
+
+  persist(batch: PersistBatch): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    this.ctr.persists++;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      if (!this.writing) this.writing = this.drain();
+    });
+  }
+
+  /** The writer: one group (everything queued) at a time, in call order. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && !this.failed) {
+      const group = this.queue;
+      this.queue = [];
+      try {
+        await this.writeGroup(group.map((q) => q.batch));
+        for (const q of group) q.resolve();
+      } catch (e) {
+        this.failed ??= e instanceof Error ? e : new Error(String(e));
+        for (const q of group) q.reject(this.failed);
+      }
+      if (!this.failed && this.logBytes > this.compactLogBytes) {
+        try {
+          await this.writeSnapshot();
+          this.ctr.compactions++;
+        } catch (e) {
+          this.failed ??= e instanceof Error ? e : new Error(String(e));
+        }
+      }
+    }
+    for (const q of this.queue) q.reject(this.failed ?? new StoreClosed('store stopped'));
+    this.queue = [];
+    this.writing = undefined;
+  }
+
+  private alive(): void {
+    if (this.failed) throw this.failed;
+  }
+
+  /** The file holding `bytes`: an existing one, or a new one scheduled for writing. */
+  private refFor(bytes: Uint8Array, writes: Map<number, Uint8Array>): FileRef {
+    if (bytes.length === 0) return EMPTY_REF;
+    const k = this.known.get(bytes);
+    if (k && k.alive) return { file: k.file, len: k.len, crc: k.crc };
+    const ref: LiveRef = { file: this.nextFile++, len: bytes.length, crc: crc32c(bytes), alive: true };
+    this.liveRefs.set(ref.file, ref);
+    this.known.set(bytes, ref);
+    writes.set(ref.file, bytes);
+    return { file: ref.file, len: ref.len, crc: ref.crc };
+  }
+
+  private recordOf(r: ChunkReplica, writes: Map<number, Uint8Array>): ChunkRecord {
+    const data = this.refFor(r.data, writes);
+    const base = { commitVer: r.commitVer, chainVer: r.chainVer, sum: { h1: r.sum.h1, h2: r.sum.h2 }, data };
+    const p = r.pending;
+    if (!p) return base;
+    const pdata = this.refFor(p.data, writes);
+    const inline = p.offset + p.delta.length <= p.data.length && sameBytes(p.delta, p.data.subarray(p.offset, p.offset + p.delta.length));
+    const pending: PendingRecord = {
+      ver: p.ver,
+      sum: { h1: p.sum.h1, h2: p.sum.h2 },
+      tag: { client: p.tag.client, channel: p.tag.channel, seq: p.tag.seq },
+      offset: p.offset,
+      deltaLen: p.delta.length,
+      full: p.full,
+      data: pdata,
+      ...(inline ? {} : { delta: this.refFor(p.delta, writes) }),
+    };
+    return { ...base, pending };
+  }
+
+  private async writeFile(file: number, bytes: Uint8Array): Promise<void> {
+    const fh = await fs.promises.open(path.join(this.dataDir, dataName(file)), 'wx');
+    try {
+      let off = 0;
+      while (off < bytes.length) {
+        const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
+        off += bytesWritten;
+      }
+      if (this.policy === 'always') {
+        await fh.datasync();
+        this.ctr.fsyncs++;
+      }
+    } finally {
+      await fh.close();
+    }
+    this.ctr.bytesWritten += bytes.length;
+  }
+
+  private async writeGroup(batches: readonly PersistBatch[]): Promise<void> {
+    this.alive();
+    const writes = new Map<number, Uint8Array>();
+    const records: Buffer[] = [];
+    const applied: [ChunkId, ChunkRecord | undefined][] = [];
+    const retries: [string, RetryEntry][] = [];
+    for (const b of batches) {
+      const chunks: [ChunkId, ChunkRecord][] = b.chunks.map(([id, r]) => [id, this.recordOf(r, writes)]);
+      const retry = b.retry.map(([k, e]) => [k, e] as [string, RetryEntry]);
+      const removed = [...(b.removed ?? [])];
+      records.push(encodeRecord({ k: 'batch', chunks, retry: retry as never, removed }));
+      for (const x of chunks) applied.push(x);
+      for (const id of removed) applied.push([id, undefined]);
+      for (const x of retry) retries.push(x);
+    }
+    // 1. data before the records that reference them
+    await Promise.all([...writes].map(([f, bytes]) => this.writeFile(f, bytes)));
+    this.alive();
+    if (writes.size > 0 && this.policy === 'always') {
+      await fsyncDir(this.dataDir);
+      this.ctr.fsyncs++;
+    }
+    this.alive();
+    // 2. the records, in call order, one append
+    const buf = records.length === 1 ? records[0] : Buffer.concat(records);
+    await this.appendLog(buf);
+    // 3. apply in memory; drop files nothing references any more
+    for (const [id, rec] of applied) {
+      const old = this.meta.get(id);
+      if (old) this.addRefs(old, -1);
+      if (rec) {
+        this.meta.set(id, rec);
+        this.addRefs(rec, 1);
+      } else this.meta.delete(id);
+    }
+    for (const [k, e] of retries) this.retry.set(k, e);
+    const dead: number[] = [];
+    for (const [f, n] of this.refs) if (n <= 0) dead.push(f);
+    for (const f of writes.keys()) if (!this.refs.has(f)) dead.push(f);
+    for (const f of dead) {
+      this.refs.delete(f);
+      const live = this.liveRefs.get(f);
+      if (live) live.alive = false;
+      this.liveRefs.delete(f);
+    }
+    this.alive();
+    await Promise.all(dead.map((f) => fs.promises.rm(path.join(this.dataDir, dataName(f)), { force: true })));
+  }
+
+  private async appendLog(buf: Buffer): Promise<void> {
+    const fh = this.log!;
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
+    this.logBytes += buf.length;
+    this.ctr.bytesWritten += buf.length;
+    if (this.policy === 'always') {
+      await fh.datasync();
+      this.ctr.fsyncs++;
+    }
+  }
+
+  /** Replace meta.log by one snapshot record: temp file + fsync + rename + fsync of the directory. */
+  private async writeSnapshot(): Promise<void> {
+    const rec = encodeRecord({
+      k: 'snapshot',
+      epoch: this.epoch,
+      nextFile: this.nextFile,
+      chunks: [...this.meta],
+      retry: [...this.retry] as never,
+    });
+    const tmp = path.join(this.dir, LOG_TMP);
+    const fh = await fs.promises.open(tmp, 'w');
+    try {
+      await fh.write(rec, 0, rec.length);
+      await fh.sync();
+      this.ctr.fsyncs++;
+    } finally {
+      await fh.close();
+    }
+    this.alive();
+    if (this.log) await this.log.close();
+    this.log = undefined;
+    await fs.promises.rename(tmp, path.join(this.dir, LOG));
+    await fsyncDir(this.dir);
+    this.ctr.fsyncs++;
+    this.log = await fs.promises.open(path.join(this.dir, LOG), 'a');
+    this.logBytes = rec.length;
+    this.ctr.bytesWritten += rec.length;
+  }
+
+  /** Wait for queued persists, then release the log file. */
+  async close(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (!this.failed) this.failed = new StoreClosed('store closed');
+    await this.log?.close();
+    this.log = undefined;
+  }
+
+  /**
+   * Simulate a process crash (tests, conformance suite): stop at the next I/O boundary
+   * without flushing or finishing the group in progress; unresolved persists reject.
+   * What reached the files stays there, as after kill -9.
+   */
+  async crash(): Promise<void> {
+    this.failed ??= new StoreClosed('store crashed');
+    while (this.writing) await this.writing;
+    await this.log?.close();
+    this.log = undefined;
+  }
+}
+
+function filesOf(c: ChunkRecord): FileRef[] {
+  const out: FileRef[] = [];
+  if (c.data.file !== 0) out.push(c.data);
+  if (c.pending) {
+    if (c.pending.data.file !== 0) out.push(c.pending.data);
+    if (c.pending.delta && c.pending.delta.file !== 0) out.push(c.pending.delta);
+  }
+  return out;
+}
