@@ -71,3 +71,19 @@ export function runGrid(points: readonly GridPoint[], seed: number, iterationsMa
 }
 
 export const pointKey = (p: GridPoint) => `${p.v},${p.k},${p.r}`;
+
+export const GRID_MOVES = 60_000;
+export const GRID_SEED = 1;
+
+/** Summary of the grid for the given k values, checked against a pinned not-reached list. */
+export function gridOutcome(ks: readonly number[], pinned: ReadonlySet<string>) {
+  const out = runGrid(gridPoints(3, 40, ks), GRID_SEED, GRID_MOVES);
+  const violations = out.filter((o) => o.violations.length > 0).map((o) => `${pointKey(o.point)} seed ${GRID_SEED}: ${o.violations.join('; ')}`);
+  const withConstruction = out.filter((o) => hasConstruction(o.point));
+  const constructionNotExact = withConstruction.filter((o) => o.result.status !== 'exact').map((o) => `${pointKey(o.point)}: ${o.result.status} ${o.result.method}`);
+  const unexpected = out
+    .filter((o) => o.result.spread > 1 && o.result.status !== 'impossible')
+    .filter((o) => !pinned.has(pointKey(o.point)) || o.result.spread > 3)
+    .map((o) => `${pointKey(o.point)} seed ${GRID_SEED}: spread ${o.result.spread}, ${o.result.status}: ${o.result.note}`);
+  return { points: out.length, violations, constructions: withConstruction.length, constructionNotExact, unexpected };
+}

@@ -12,6 +12,7 @@
  * (ANCHORS.md "Block designs": {0,1,4,14,16} in Z_21), relaxed to "within 1".
  */
 import { Rng } from '../prng';
+import { Draws } from './search';
 
 export interface CyclicBlock {
   /** the k residues of the block, in chain order (head first) */
@@ -112,7 +113,7 @@ export class CyclicSearch {
   readonly hi: number;
   private readonly badPos: Int32Array;
   private readonly badList: number[] = [];
-  private readonly rng: Rng;
+  private readonly rng: Draws;
   iterations = 0;
   private best: CyclicBlock[];
   private bestBad: number;
@@ -129,7 +130,8 @@ export class CyclicSearch {
     plan: CyclicPlan,
     seed: number,
   ) {
-    this.rng = new Rng(seed);
+    const rng0 = new Rng(seed);
+    this.rng = new Draws(rng0);
     const mean = (r * (k - 1)) / (v - 1);
     this.lo = Math.floor(mean + 1e-9);
     this.hi = Math.ceil(mean - 1e-9);

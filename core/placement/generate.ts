@@ -79,7 +79,7 @@ export function spreadOneImpossible(p: TableParams): string | undefined {
 }
 
 /** Moves spent on a best-effort table when spread <= 1 is proven impossible. */
-const HOPELESS_BUDGET = 100_000;
+const HOPELESS_BUDGET = 30_000;
 
 export function defaultBudget(p: TableParams): number {
   return Math.min(60_000_000, 3_000_000 + 60 * p.v * p.r);

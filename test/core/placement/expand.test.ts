@@ -12,7 +12,7 @@ describe('expansion: few moved targets, balance restored', () => {
     [49, 3, 24, 5],
   ])('v=%i k=%i r=%i plus %i nodes: structure holds, spread <= 1, moves between the lower bound and a regeneration', (v, k, r, n) => {
     const old = generateTable({ v, k, r }, { seed: 1 }).table;
-    const res = expandTable(old, n, { seed: 1, iterationsMax: 400_000 });
+    const res = expandTable(old, n, { seed: 1, iterationsMax: 1_500_000 });
     expect(isRight(res)).toBe(true);
     if (!isRight(res)) return;
     const e = res.right;
