@@ -15,7 +15,8 @@
  * is being written form the next group, sharing its fsyncs):
  *   1. write the new data files (fsync each, then fsync data/, when fsync = 'always');
  *   2. append the group's records to meta.log in call order (fsync when 'always');
- *   3. resolve the calls in order; delete data files no longer referenced.
+ *   3. resolve the calls in order; delete the data files the previous group dereferenced
+ *      (one group late, so a torn last record falls back to a state whose files exist).
  * A record is never durable before the data it references.
  *
  * Recovery at open: read meta.log; stop at the first record that is cut short or whose
@@ -163,6 +164,8 @@ export class FileChunkStore implements ChunkStore {
   /** Chunk images already on disk, by identity (core never mutates a Uint8Array it keeps). */
   private readonly known = new WeakMap<Uint8Array, LiveRef>();
   private queue: Queued[] = [];
+  /** Files the last group dereferenced: deleted after the next record (or snapshot) is durable. */
+  private doomed: number[] = [];
   private writing: Promise<void> | undefined;
   private log: fs.promises.FileHandle | undefined;
   private logBytes = 0;
@@ -436,7 +439,15 @@ export class FileChunkStore implements ChunkStore {
       this.liveRefs.delete(f);
     }
     this.alive();
-    await Promise.all(dead.map((f) => fs.promises.rm(path.join(this.dataDir, dataName(f)), { force: true })));
+    // delete what the previous group dereferenced; keep what this one did until the next
+    // record is durable, so a torn last record falls back to a state whose files exist
+    const doomed = this.doomed;
+    this.doomed = dead;
+    await this.deleteFiles(doomed);
+  }
+
+  private async deleteFiles(files: readonly number[]): Promise<void> {
+    await Promise.all(files.map((f) => fs.promises.rm(path.join(this.dataDir, dataName(f)), { force: true })));
   }
 
   private async appendLog(buf: Buffer): Promise<void> {
@@ -481,6 +492,9 @@ export class FileChunkStore implements ChunkStore {
     this.log = await fs.promises.open(path.join(this.dir, LOG), 'a');
     this.logBytes = rec.length;
     this.ctr.bytesWritten += rec.length;
+    const doomed = this.doomed;
+    this.doomed = [];
+    await this.deleteFiles(doomed);
   }
 
   /** Wait for queued persists, then release the log file. */

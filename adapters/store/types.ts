@@ -25,7 +25,7 @@ import { PMap } from '../../core/pmap';
 export interface PersistBatch {
   readonly chunks: readonly (readonly [ChunkId, ChunkReplica])[];
   readonly retry: readonly (readonly [string, RetryEntry])[];
-  /** Chunks to delete (recovery sync removes chunks only the successor has). */
+  /** Chunks to delete (recovery sync removes chunks only the successor has); applied after `chunks`, disjoint from them. */
   readonly removed?: readonly ChunkId[];
 }
 
