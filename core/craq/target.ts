@@ -889,8 +889,8 @@ export function versionsOf(r: ChunkReplica): ReplicaVersions {
   return { commitVer: r.commitVer, updateVer: updateVerOf(r), chainVer: r.chainVer };
 }
 
-/** A replica that holds nothing (never written, or removed by a sync). */
-const isEmptyReplica = (r: ChunkReplica) => r.commitVer === 0 && r.pending === undefined && r.data.length === 0;
+/** A replica that holds nothing (never written, or removed by a sync); a LASTSRV reset leaves a stamp, which counts. */
+const isEmptyReplica = (r: ChunkReplica) => r.commitVer === 0 && r.pending === undefined && r.data.length === 0 && r.chainVer === 0;
 
 function sendSync(c: Ctx, to: TargetId, msg: SyncMessage): void {
   c.syncSends.push({ kind: 'syncSend', to, msg });

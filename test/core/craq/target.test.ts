@@ -350,7 +350,7 @@ describe('durable and volatile state', () => {
     const [s1] = run(cfg, routed(cfg), write(1, bytes(1)));
     const [s2, e] = run(cfg, s1, { kind: 'crashed' });
     expect(e).toEqual([]);
-    expect(s2.volatile).toEqual({ routing: null, roles: new Map(), locks: new Map(), reads: new Map(), nextQid: 0 });
+    expect(s2.volatile).toEqual({ routing: null, roles: new Map(), locks: new Map(), reads: new Map(), nextQid: 0, syncs: new Map() });
     expect(s2.durable.chunks).toBe(s1.durable.chunks);
     expect(s2.durable.epoch).toBe(1);
   });
