@@ -27,18 +27,17 @@
  * A crash loses the queue. The disk keeps, per chunk, the last record and the one before,
  * each with its checksum, so a torn last record falls back to the previous one.
  *
- * Recovery sync: `recovery: 'oracle'` (the default until core/chain/recovery.ts lands) is a
- * STAND-IN, not the protocol: when the manager has a target SYNCING behind a SERVING
- * predecessor and both are running, the simulator copies the predecessor's chunks and
- * retry cache into the target at one instant and sends `syncDone` for that chain version.
- * `recovery: 'none'` leaves syncing targets syncing; the "returns to SERVING" checker then
- * reports `skip` when a target is still not serving. See `RecoveryPlugin` to plug the real
- * protocol in.
+ * Recovery sync is the real protocol (core/chain/recovery.ts run inside the target): the
+ * targets' `syncSend` effects travel over the same faulty network, and their `syncDone`
+ * effects go to the manager host as messages. `recovery: 'none'` drops every sync message
+ * (a cluster without recovery): syncing targets then stay syncing, and the "live targets
+ * serving" checker reports `skip` instead of `fail` for them.
  */
 import { ChainId, ChunkId, ClientId, TargetId, chainId, chunkId, clientId, nodeId, targetId } from '../../spec/ids';
 import { Chain, LocalState, RoutingTable } from '../../spec/routing';
 import { ClientMessage, CraqMessage, DirtyReadPolicy, TargetMessage } from '../../spec/craq';
 import { Heartbeat, ManagerInput } from '../../spec/chain';
+import { SyncMessage } from '../../spec/sync';
 import { Packet, SwimConfig, DEFAULT_SWIM_CONFIG } from '../../spec/swim';
 import { FaultClass, FaultEvent, FaultSchedule } from '../../spec/sim';
 import { Rng } from '../prng';
@@ -51,9 +50,9 @@ import { EMPTY_FEED, FeedState, feedStep } from '../swim/feed';
 import {
   ChunkReplica,
   DEFAULT_TARGET_CONFIG,
-  Durable,
   RetryEntry,
   SendEffect,
+  SyncSendEffect,
   TargetConfig,
   TargetState,
   emptyVolatile,
@@ -71,7 +70,7 @@ import { runChecks } from './sim-checks';
 
 // ---------------------------------------------------------------- options
 
-export type RecoveryMode = 'oracle' | 'none';
+export type RecoveryMode = 'protocol' | 'none';
 
 export interface SimOptions {
   readonly seed: number;
@@ -104,6 +103,8 @@ export interface SimOptions {
   /** Search steps for the linearizability verdict (exhausted: the check reports `unknown`). */
   readonly linStepBudget: number;
   readonly swim: SwimConfig;
+  /** Observe every target input and effect, and every crash/restart (for debugging a seed). */
+  readonly trace?: (nowMs: number, line: string) => void;
 }
 
 /** Fast SWIM timings so detection takes a few hundred ms of simulated time, not seconds. */
@@ -134,7 +135,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   readFraction: 0.5,
   thinkMeanMs: 60,
   clientConcurrency: 2,
-  recovery: 'oracle',
+  recovery: 'protocol',
   linStepBudget: 2_000_000,
   swim: SIM_SWIM_CONFIG,
 };
@@ -142,56 +143,8 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
 const MANAGER_CONFIG: ManagerConfig = { leaseMs: 1500, checkIntervalMs: 100 };
 const HEARTBEAT_MS = 250;
 const RECONNECT_MS = 1000;
-const SYNC_SCAN_MS = 200;
 const CLIENT_CONFIG: Omit<ClientConfig, 'self'> = { ...DEFAULT_CLIENT_CONFIG, requestTimeoutMs: 300, opDeadlineMs: 8000, retryBackoffMaxMs: 500 };
 const VALUE_BYTES = 4;
-
-// ---------------------------------------------------------------- recovery plug-in
-
-/**
- * How recovery sync plugs in. `scan` runs every SYNC_SCAN_MS and after every routing
- * change; it sees the manager's routing and may act through `ops` (copy state, send
- * syncDone). The oracle below is the stand-in; the real protocol (core/chain/recovery.ts)
- * would instead exchange messages through `ops.sendTargetMessage` (to be added with it).
- */
-export interface RecoveryOps {
-  readonly nowMs: number;
-  running(target: TargetId): boolean;
-  /** The chain version the target's node has seen for its chain (0: none). */
-  seenChainVersion(target: TargetId): number;
-  durableOf(target: TargetId): Durable;
-  /** Replace a target's durable state (written to its disk at once); false if it is busy. */
-  install(target: TargetId, d: Durable): boolean;
-  syncDone(target: TargetId, chainVersion: number): void;
-}
-
-export interface RecoveryPlugin {
-  scan(routing: RoutingTable, ops: RecoveryOps): void;
-}
-
-/** The stand-in: an atomic whole-state copy from the SERVING predecessor, then syncDone. */
-export function oracleRecovery(): RecoveryPlugin {
-  const copiedAt = new Map<number, number>(); // target -> chain version copied for
-  return {
-    scan(routing, ops) {
-      for (const ch of routing.chains) {
-        const i = ch.targets.findIndex((x) => x.state === 'syncing');
-        if (i <= 0) continue;
-        const t = ch.targets[i].target;
-        const p = ch.targets[i - 1];
-        if (p.state !== 'serving' || !ops.running(t) || !ops.running(p.target)) continue;
-        if (ops.seenChainVersion(t) < ch.version || ops.seenChainVersion(p.target) < ch.version) continue;
-        if (copiedAt.get(t) !== ch.version) {
-          const src = ops.durableOf(p.target);
-          const dst = ops.durableOf(t);
-          if (!ops.install(t, { ...src, epoch: dst.epoch })) continue;
-          copiedAt.set(t, ch.version);
-        }
-        ops.syncDone(t, ch.version);
-      }
-    },
-  };
-}
 
 // ---------------------------------------------------------------- report
 
@@ -242,6 +195,7 @@ type Payload =
   | { readonly t: 'hb'; readonly hb: Heartbeat }
   | { readonly t: 'routing'; readonly table: RoutingTable }
   | { readonly t: 'routingReq' }
+  | { readonly t: 'sync'; readonly msg: SyncMessage }
   | { readonly t: 'syncDone'; readonly target: TargetId; readonly chainVersion: number };
 
 /** Where a message goes: a target, a client, a host's agent (node or manager). */
@@ -259,7 +213,6 @@ const enum Ev {
   FaultStart,
   FaultEnd,
   Think,
-  SyncScan,
 }
 
 interface Event {
@@ -285,8 +238,13 @@ interface Disk {
 }
 
 type DiskOp =
-  | { readonly k: 'persist'; readonly chunks: readonly (readonly [ChunkId, ChunkReplica])[]; readonly retry: readonly (readonly [string, RetryEntry])[]; readonly thenSend: readonly SendEffect[] }
-  | { readonly k: 'send'; readonly send: SendEffect };
+  | {
+      readonly k: 'persist';
+      readonly chunks: readonly (readonly [ChunkId, ChunkReplica])[];
+      readonly retry: readonly (readonly [string, RetryEntry])[];
+      readonly thenSend: readonly (SendEffect | SyncSendEffect)[];
+    }
+  | { readonly k: 'send'; readonly send: SendEffect | SyncSendEffect };
 
 interface TargetSlot {
   readonly id: TargetId;
@@ -311,6 +269,8 @@ interface NodeSlot {
   routing: RoutingTable | null;
   swim: SwimState;
   restartAtMs: number;
+  /** syncDone reports this node's targets made, resent with every heartbeat until routing shows them applied. */
+  syncReports: Map<number, number>;
 }
 
 interface ClientSlot {
@@ -348,7 +308,6 @@ export class ClusterSim {
   private store: ManagerSnapshot | undefined;
   private managerSwim!: SwimState;
   private feed: FeedState = EMPTY_FEED;
-  private readonly recovery: RecoveryPlugin | null;
   private readonly active: FaultEvent[] = [];
   private readonly linkLast = new Map<string, number>();
   private clock = 0;
@@ -366,7 +325,6 @@ export class ClusterSim {
     this.miscRng = root.fork();
     this.managerHost = o.nodes;
     this.workEndMs = o.durationMs;
-    this.recovery = o.recovery === 'oracle' ? oracleRecovery() : null;
 
     // layout: chain c on nodes c, c+1, ..., one target each
     const layout = [];
@@ -404,7 +362,7 @@ export class ClusterSim {
     // SWIM: hosts 0..N (the manager is member N), one shared initial table
     const shared = denseAliveTable(o.nodes + 1);
     for (let n = 0; n < o.nodes; n++) {
-      this.nodes.push({ up: true, gen: 0, routing: null, swim: createMember(n, this.miscRng.u32(), shared), restartAtMs: 0 });
+      this.nodes.push({ up: true, gen: 0, routing: null, swim: createMember(n, this.miscRng.u32(), shared), restartAtMs: 0, syncReports: new Map() });
     }
     this.managerSwim = createMember(this.managerHost, this.miscRng.u32(), shared);
 
@@ -437,7 +395,6 @@ export class ClusterSim {
     }
     this.swimInput(this.managerHost, { kind: 'join', seeds: [], nowMs: 0 });
     this.heap.push(RECONNECT_MS + this.miscRng.below(RECONNECT_MS), { ev: Ev.Reconnect, a: this.managerHost, gen: 0 });
-    this.heap.push(SYNC_SCAN_MS, { ev: Ev.SyncScan, a: 0, gen: 0 });
     // targets learn the first routing table from the publish above (delivered over the network)
   }
 
@@ -548,10 +505,6 @@ export class ClusterSim {
         return this.faultEnd(this.schedule[e.a]);
       case Ev.Think:
         return this.think(e.a);
-      case Ev.SyncScan:
-        this.syncScan();
-        this.heap.push(this.nowMs + SYNC_SCAN_MS, { ev: Ev.SyncScan, a: 0, gen: 0 });
-        return;
     }
   }
 
@@ -632,7 +585,9 @@ export class ClusterSim {
     }
     switch (dest.k) {
       case 'target':
-        if (p.t === 'craq' && this.running(dest.i)) this.targetInput(dest.i, { kind: 'received', msg: p.msg as TargetMessage, nowMs: this.nowMs });
+        if (!this.running(dest.i)) return;
+        if (p.t === 'craq') this.targetInput(dest.i, { kind: 'received', msg: p.msg as TargetMessage, nowMs: this.nowMs });
+        else if (p.t === 'sync') this.targetInput(dest.i, { kind: 'sync', msg: p.msg, nowMs: this.nowMs });
         return;
       case 'client':
         if (p.t === 'craq') this.clientInput(dest.i, { kind: 'received', msg: p.msg as ClientMessage, nowMs: this.nowMs });
@@ -665,14 +620,26 @@ export class ClusterSim {
     const t = this.targets[i];
     const [next, effects] = targetStep(t.cfg, t.state, input);
     t.state = next;
+    if (this.o.trace) {
+      this.o.trace(this.nowMs, `t${t.id}@n${t.node} <- ${traceInput(input)}`);
+      for (const e of effects) if (e.kind !== 'scheduleTick') this.o.trace(this.nowMs, `t${t.id} -> ${JSON.stringify(e, bytesAsHex)}`);
+    }
     for (const e of effects) {
       switch (e.kind) {
         case 'send':
+        case 'syncSend':
           if (t.queue.length > 0) t.queue.push({ k: 'send', send: e });
           else this.targetSend(i, e);
           break;
+        case 'syncDone':
+          // the predecessor reports the finished sync to the manager host; the node agent
+          // resends it with each heartbeat until the routing shows it applied (an RPC retry)
+          this.faults.syncs++;
+          this.nodes[t.node].syncReports.set(e.target, e.chainVersion);
+          this.send(t.node, { k: 'host', h: this.managerHost }, { t: 'syncDone', target: e.target, chainVersion: e.chainVersion });
+          break;
         case 'persist':
-          t.queue.push({ k: 'persist', chunks: e.chunks, retry: e.retry, thenSend: e.thenSend });
+          t.queue.push({ k: 'persist', chunks: e.chunks, retry: e.retry, thenSend: [...e.thenSend, ...(e.thenSync ?? [])] });
           if (t.queue.length === 1) this.heap.push(this.nowMs + 1 + this.netRng.below(2), { ev: Ev.DiskDone, a: i, gen: t.gen });
           break;
         case 'scheduleTick': {
@@ -689,7 +656,12 @@ export class ClusterSim {
     }
   }
 
-  private targetSend(i: number, e: SendEffect): void {
+  private targetSend(i: number, e: SendEffect | SyncSendEffect): void {
+    if (e.kind === 'syncSend') {
+      const j = this.targetIndex.get(e.to);
+      if (j !== undefined && this.o.recovery === 'protocol') this.send(this.targets[i].node, { k: 'target', i: j }, { t: 'sync', msg: e.msg });
+      return;
+    }
     const d = this.addressDest(e.to);
     if (d) this.send(this.targets[i].node, d, { t: 'craq', msg: e.msg });
   }
@@ -722,7 +694,7 @@ export class ClusterSim {
     for (const [chunk, r] of op.chunks) this.writeRecord(t, chunk, r);
     for (const [k, e] of op.retry) t.disk.retry.set(k, e);
     for (const s of op.thenSend) this.targetSend(i, s);
-    while (t.queue.length > 0 && t.queue[0].k === 'send') this.targetSend(i, (t.queue.shift() as { send: SendEffect }).send);
+    while (t.queue.length > 0 && t.queue[0].k === 'send') this.targetSend(i, (t.queue.shift() as { send: SendEffect | SyncSendEffect }).send);
     if (t.queue.length > 0) this.heap.push(this.nowMs + 1 + this.netRng.below(2), { ev: Ev.DiskDone, a: i, gen: t.gen });
   }
 
@@ -772,16 +744,19 @@ export class ClusterSim {
     const node = this.nodes[n];
     node.restartAtMs = Math.max(node.restartAtMs, restartAtMs);
     if (!node.up) return;
+    this.o.trace?.(this.nowMs, `crash node ${n}`);
     this.faults.crashes++;
     node.up = false;
     node.gen++;
     node.routing = null;
+    node.syncReports.clear();
     for (let i = 0; i < this.targets.length; i++) if (this.targets[i].node === n) this.stopTarget(i);
   }
 
   private restartNode(n: number): void {
     const node = this.nodes[n];
     if (node.up) return;
+    this.o.trace?.(this.nowMs, `restart node ${n}`);
     this.faults.restarts++;
     node.up = true;
     node.gen++;
@@ -816,6 +791,12 @@ export class ClusterSim {
     }
     const hb: Heartbeat = { kind: 'heartbeat', node: nodeId(n), routingVersion: node.routing?.version ?? 0, targets };
     this.send(n, { k: 'host', h: this.managerHost }, { t: 'hb', hb });
+    for (const [target, chainVersion] of node.syncReports) {
+      const ch = node.routing?.chains.find((c) => c.targets.some((x) => x.target === target));
+      const st = ch?.targets.find((x) => x.target === target)?.state;
+      if (!ch || ch.version !== chainVersion || st !== 'syncing') node.syncReports.delete(target);
+      else this.send(n, { k: 'host', h: this.managerHost }, { t: 'syncDone', target: targetId(target), chainVersion });
+    }
   }
 
   private nodeRouting(n: number, table: RoutingTable): void {
@@ -913,37 +894,6 @@ export class ClusterSim {
   private publish(table: RoutingTable): void {
     for (let n = 0; n < this.o.nodes; n++) this.send(this.managerHost, { k: 'host', h: n }, { t: 'routing', table });
     for (let i = 0; i < this.clients.length; i++) this.send(this.managerHost, { k: 'client', i }, { t: 'routing', table });
-  }
-
-  private syncScan(): void {
-    if (!this.recovery) return;
-    const routing = routingTable(this.manager);
-    this.recovery.scan(routing, {
-      nowMs: this.nowMs,
-      running: (id) => this.running(this.targetIndex.get(id)!),
-      seenChainVersion: (id) => {
-        const t = this.targets[this.targetIndex.get(id)!];
-        return this.nodes[t.node].routing?.chains.find((c) => c.id === t.chain)?.version ?? 0;
-      },
-      durableOf: (id) => this.targets[this.targetIndex.get(id)!].state.durable,
-      install: (id, d) => {
-        const i = this.targetIndex.get(id)!;
-        const t = this.targets[i];
-        if (t.queue.length > 0) return false;
-        t.state = { ...t.state, durable: d };
-        t.disk = { chunks: new Map(), retry: new Map() };
-        for (const [chunk, r] of d.chunks.sortedEntries()) this.writeRecord(t, chunkId(chunk), r);
-        for (const [k, e] of d.retry.sortedEntries()) t.disk.retry.set(k, e);
-        this.faults.syncs++;
-        // drive any pending version the copy brought (as after a restart)
-        this.targetInput(i, { kind: 'tick', nowMs: this.nowMs });
-        return true;
-      },
-      syncDone: (id, chainVersion) => {
-        const t = this.targets[this.targetIndex.get(id)!];
-        this.send(t.node, { k: 'host', h: this.managerHost }, { t: 'syncDone', target: id, chainVersion });
-      },
-    });
   }
 
   // ------------------------------------------------------------ clients
@@ -1113,6 +1063,24 @@ function tear(r: ChunkReplica): ChunkReplica {
     return out;
   };
   return r.pending ? { ...r, pending: { ...r.pending, data: garble(r.pending.data) } } : { ...r, data: garble(r.data) };
+}
+
+function bytesAsHex(_k: string, v: unknown): unknown {
+  if (v instanceof Uint8Array) return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (v instanceof Map) return [...v];
+  return v;
+}
+
+function traceInput(input: Parameters<typeof targetStep>[2]): string {
+  switch (input.kind) {
+    case 'received':
+    case 'sync':
+      return JSON.stringify(input.msg, bytesAsHex);
+    case 'routing':
+      return `routing v${input.table.version} ${input.table.chains.map((c) => `${c.id}:v${c.version}[${c.targets.map((x) => `${x.target}${x.state.slice(0, 2)}`).join(' ')}]`).join(' ')}`;
+    default:
+      return input.kind;
+  }
 }
 
 /** One seed, one run, one report. */
