@@ -25,7 +25,7 @@
  * confirmations; the buddy system tells a suspect it is suspected when probing it; nacks.
  * DAOS (optional): before a suspicion becomes dead, ask the accuser whether it still holds.
  */
-import { InvariantViolation, StepResult, invariant } from '../types';
+import { InvariantViolation, StepResult } from '../types';
 import { PrngState, nextBelow, nextU32, seedPrng } from '../prng';
 import type { Message, Packet, PushPull, SwimConfig, Update } from '../../spec/swim';
 import { DATAGRAM_HEADER_BYTES, COMPOUND_MAX_MESSAGES, messageBytes } from '../../spec/swim';
@@ -224,10 +224,34 @@ function addAwareness(c: SwimConfig, s: Draft, delta: number): void {
  */
 type Draft = { -readonly [K in keyof SwimState]: SwimState[K] };
 
+/** A field-by-field copy: one allocation with a fixed shape (faster than a spread in V8). */
+function draft(x: SwimState): Draft {
+  return {
+    self: x.self,
+    phase: x.phase,
+    incarnation: x.incarnation,
+    table: x.table,
+    suspicions: x.suspicions,
+    probe: x.probe,
+    relays: x.relays,
+    queue: x.queue,
+    awareness: x.awareness,
+    seq: x.seq,
+    broadcastId: x.broadcastId,
+    order: x.order,
+    nextProbeMs: x.nextProbeMs,
+    nextGossipMs: x.nextGossipMs,
+    nextPushPullMs: x.nextPushPullMs,
+    tickAtMs: x.tickAtMs,
+    recentDead: x.recentDead,
+    rng: x.rng,
+  };
+}
+
 export function step(config: SwimConfig, state: SwimState, input: SwimInput): StepResult<SwimState, SwimEffect> {
   const fx: SwimEffect[] = [];
   if (state.phase === 'stopped') return [state, fx];
-  const s: Draft = { ...state };
+  const s = draft(state);
   switch (input.kind) {
     case 'join':
       if (s.phase === 'idle') onJoin(config, s, input.seeds, input.nowMs, fx);
@@ -249,13 +273,14 @@ export function step(config: SwimConfig, state: SwimState, input: SwimInput): St
 
 /** INV-SWIM-INC: a member's own incarnation, and every entry's incarnation, never decrease. */
 export function assertInvariants(before: SwimState, after: SwimState): void {
-  invariant(after.incarnation >= before.incarnation, 'INV-SWIM-INC', () => `own incarnation ${before.incarnation} -> ${after.incarnation}`);
+  // plain ifs, not invariant(cond, id, () => ...): this runs on every step, and a closure per call is garbage
+  if (after.incarnation < before.incarnation) throw new InvariantViolation('INV-SWIM-INC', `own incarnation ${before.incarnation} -> ${after.incarnation}`);
   if (before.table !== after.table)
     trieDiff(before.table.entries, after.table.entries, (m, a, b) => {
       if (a !== 0 && (b === 0 || packedIncarnation(b) < packedIncarnation(a)))
         throw new InvariantViolation('INV-SWIM-INC', `member ${m}: incarnation ${packedIncarnation(a)} -> ${b === 0 ? 'forgotten' : packedIncarnation(b)}`);
     });
-  invariant(after.awareness >= 0, 'INV-SWIM-AWARE', () => `awareness ${after.awareness}`);
+  if (after.awareness < 0) throw new InvariantViolation('INV-SWIM-AWARE', `awareness ${after.awareness}`);
 }
 
 function onJoin(c: SwimConfig, s: Draft, seeds: readonly MemberId[], now: number, fx: SwimEffect[]): void {
@@ -624,7 +649,7 @@ function takeBroadcasts(c: SwimConfig, s: Draft, budget: number, maxCount: numbe
 function sendDatagram(c: SwimConfig, s: Draft, to: MemberId, msgs: Message[], fx: SwimEffect[]): void {
   let used = DATAGRAM_HEADER_BYTES;
   for (const m of msgs) used += messageBytes(m);
-  invariant(used <= c.udpBufferBytes, 'INV-SWIM-BUDGET', () => `control messages alone take ${used} bytes`);
+  if (used > c.udpBufferBytes) throw new InvariantViolation('INV-SWIM-BUDGET', `control messages alone take ${used} bytes`);
   const extra = takeBroadcasts(c, s, c.udpBufferBytes - used, COMPOUND_MAX_MESSAGES - msgs.length);
   fx.push({ kind: 'send', to, packet: { kind: 'compound', messages: extra.length === 0 ? msgs : msgs.concat(extra) } });
   afterSend(s, fx);

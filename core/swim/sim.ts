@@ -271,6 +271,7 @@ export function simulate(opts: SimOptions): SimReport {
     }
   };
 
+  const tickInput = { kind: 'tick' as const, nowMs: 0 };
   for (;;) {
     const t = heap.peekTime();
     if (t >= endMs) break;
@@ -282,7 +283,8 @@ export function simulate(opts: SimOptions): SimReport {
     if (crashed[node]) continue;
     switch (ev.kind) {
       case TICK:
-        run(node, { kind: 'tick', nowMs: now }, now);
+        tickInput.nowMs = now; // reused: step never keeps its input
+        run(node, tickInput, now);
         break;
       case DELIVER:
         if (now >= partStart && now < partEnd && side[ev.from] !== side[node]) break;
