@@ -85,5 +85,14 @@ export function gridOutcome(ks: readonly number[], pinned: ReadonlySet<string>) 
     .filter((o) => o.result.spread > 1 && o.result.status !== 'impossible')
     .filter((o) => !pinned.has(pointKey(o.point)) || o.result.spread > 3)
     .map((o) => `${pointKey(o.point)} seed ${GRID_SEED}: spread ${o.result.spread}, ${o.result.status}: ${o.result.note}`);
-  return { points: out.length, violations, constructions: withConstruction.length, constructionNotExact, unexpected };
+  return {
+    violations,
+    constructionNotExact,
+    unexpected,
+    enoughPoints: out.length > 500,
+    someConstructions: withConstruction.length > 0,
+  };
 }
+
+/** What `gridOutcome` returns when every rule holds. */
+export const GRID_OK = { violations: [], constructionNotExact: [], unexpected: [], enoughPoints: true, someConstructions: true };

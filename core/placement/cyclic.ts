@@ -12,7 +12,7 @@
  * (ANCHORS.md "Block designs": {0,1,4,14,16} in Z_21), relaxed to "within 1".
  */
 import { Rng } from '../prng';
-import { Draws } from './search';
+import { Draws, IndexedSet } from './search';
 
 export interface CyclicBlock {
   /** the k residues of the block, in chain order (head first) */
@@ -111,8 +111,7 @@ export class CyclicSearch {
   readonly count: Int32Array;
   readonly lo: number;
   readonly hi: number;
-  private readonly badPos: Int32Array;
-  private readonly badList: number[] = [];
+  private readonly badSet: IndexedSet;
   private readonly rng: Draws;
   iterations = 0;
   private best: CyclicBlock[];
@@ -157,15 +156,15 @@ export class CyclicSearch {
     this.stamp = new Int32Array(v);
     this.touched = new Int32Array(2 * k * k);
     this.before = new Int32Array(2 * k * k);
-    this.badPos = new Int32Array(v).fill(-1);
+    this.badSet = new IndexedSet(v);
     for (let d = 1; d <= v >> 1; d++) this.updateBad(d);
     this.best = this.snapshot();
-    this.bestBad = this.badList.length;
+    this.bestBad = this.badSet.size;
     this.epochLen = Math.max(20000, 40 * this.blocks.length * k * k);
   }
 
   get bad(): number {
-    return this.badList.length;
+    return this.badSet.size;
   }
 
   private isBad(d: number): boolean {
@@ -175,20 +174,7 @@ export class CyclicSearch {
 
   private updateBad(d: number): void {
     const dd = Math.min(d, this.v - d);
-    if (dd === 0) return;
-    const bad = this.isBad(dd);
-    const p = this.badPos[dd];
-    if (bad && p < 0) {
-      this.badPos[dd] = this.badList.length;
-      this.badList.push(dd);
-    } else if (!bad && p >= 0) {
-      const last = this.badList.pop()!;
-      if (last !== dd) {
-        this.badList[p] = last;
-        this.badPos[last] = p;
-      }
-      this.badPos[dd] = -1;
-    }
+    if (dd !== 0) this.badSet.set(dd, this.isBad(dd));
   }
 
   private snapshot(): CyclicBlock[] {
@@ -229,8 +215,8 @@ export class CyclicSearch {
   private propose(): [number, number[]] | undefined {
     const v = this.v;
     const rng = this.rng;
-    if (this.badList.length > 0 && rng.below(2) === 0) {
-      const d = this.badList[rng.below(this.badList.length)];
+    if (this.badSet.size > 0 && rng.below(2) === 0) {
+      const d = this.badSet.at(rng.below(this.badSet.size));
       if (this.count[d] < this.lo) {
         // create difference d: set one residue to another residue +- d
         const i = rng.below(this.blocks.length);
@@ -288,7 +274,7 @@ export class CyclicSearch {
   run(iterations: number): this {
     const T0 = 1.0;
     const T1 = 0.05;
-    for (let n = 0; n < iterations && this.badList.length > 0; n++) {
+    for (let n = 0; n < iterations && this.badSet.size > 0; n++) {
       const phase = (this.iterations % this.epochLen) / this.epochLen;
       const T = T0 * Math.pow(T1 / T0, phase);
       this.iterations++;
@@ -302,8 +288,8 @@ export class CyclicSearch {
           const reps = e.length / this.blocks[i].m;
           for (let x = 0; x < reps; x++) for (let y = 0; y < e.length; y++) if (x !== y) this.updateBad((e[y] - e[x] + this.v) % this.v);
         }
-        if (this.badList.length < this.bestBad) {
-          this.bestBad = this.badList.length;
+        if (this.badSet.size < this.bestBad) {
+          this.bestBad = this.badSet.size;
           this.best = this.snapshot();
         }
       } else {
@@ -314,7 +300,7 @@ export class CyclicSearch {
   }
 
   result(): CyclicSearchResult {
-    if (this.badList.length <= this.bestBad) return { blocks: this.snapshot(), bad: this.badList.length, iterations: this.iterations };
+    if (this.badSet.size <= this.bestBad) return { blocks: this.snapshot(), bad: this.badSet.size, iterations: this.iterations };
     return { blocks: this.best.map((b) => ({ elems: b.elems.slice(), m: b.m })), bad: this.bestBad, iterations: this.iterations };
   }
 }

@@ -41,6 +41,33 @@ export class Draws {
   }
 }
 
+/** A set of integers in [0, capacity) with O(1) insert, delete and uniform pick by index. */
+export class IndexedSet {
+  private readonly pos: Int32Array;
+  private readonly list: Int32Array;
+  size = 0;
+  constructor(capacity: number, listCapacity = capacity) {
+    this.pos = new Int32Array(capacity).fill(-1);
+    this.list = new Int32Array(listCapacity);
+  }
+  /** Make membership of x equal `member`. */
+  set(x: number, member: boolean): void {
+    const p = this.pos[x];
+    if (member && p < 0) {
+      this.pos[x] = this.size;
+      this.list[this.size++] = x;
+    } else if (!member && p >= 0) {
+      const last = this.list[--this.size];
+      this.list[p] = last;
+      this.pos[last] = p;
+      this.pos[x] = -1;
+    }
+  }
+  at(i: number): number {
+    return this.list[i];
+  }
+}
+
 export interface PairSearchConfig {
   readonly v: number;
   readonly k: number;
@@ -76,18 +103,14 @@ export class PairSearch {
   readonly hi: number;
   iterations = 0;
   cost = 0;
-  moved = 0;
   private readonly nodeSlots: Int32Array;
   private readonly slotRef: Int32Array;
   private readonly domainOf?: Int32Array;
   private readonly original?: Int32Array;
   private readonly forbidWeight: number;
   private readonly moveWeight: number;
-  private readonly badPos: Int32Array;
-  private readonly badList: Int32Array;
-  private badN = 0;
-  private readonly movedPos: Int32Array;
-  private readonly movedList: Int32Array;
+  private readonly badSet: IndexedSet;
+  private readonly movedSet: IndexedSet;
   private readonly rng: Draws;
   private readonly epochLen: number;
   private bestChains: Int32Array;
@@ -146,16 +169,14 @@ export class PairSearch {
           this.count[x * v + y]++;
           this.count[y * v + x]++;
         }
-    this.badPos = new Int32Array(v * v).fill(-1);
-    this.badList = new Int32Array((v * (v - 1)) / 2 + 1);
+    this.badSet = new IndexedSet(v * v, (v * (v - 1)) / 2 + 1);
     for (let x = 0; x < v; x++)
       for (let y = x + 1; y < v; y++) {
         const c = this.count[x * v + y];
         this.cost += this.pen(x, y, c);
         this.updateBad(x, y);
       }
-    this.movedPos = new Int32Array(this.b * k).fill(-1);
-    this.movedList = new Int32Array(this.b * k);
+    this.movedSet = new IndexedSet(this.b * k);
     if (this.original) for (let s = 0; s < this.b * k; s++) this.updateMoved(s);
     this.cost += this.moved * this.moveWeight;
     this.epochLen = cfg.tuning?.epochLen ?? Math.max(50000, 20 * this.b * k);
@@ -194,18 +215,7 @@ export class PairSearch {
   }
 
   private updateBad(x: number, y: number): void {
-    const p = x < y ? x * this.v + y : y * this.v + x;
-    const bad = this.isBad(x, y);
-    const pos = this.badPos[p];
-    if (bad && pos < 0) {
-      this.badPos[p] = this.badN;
-      this.badList[this.badN++] = p;
-    } else if (!bad && pos >= 0) {
-      const last = this.badList[--this.badN];
-      this.badList[pos] = last;
-      this.badPos[last] = pos;
-      this.badPos[p] = -1;
-    }
+    this.badSet.set(x < y ? x * this.v + y : y * this.v + x, this.isBad(x, y));
   }
 
   private isMoved(s: number): boolean {
@@ -213,17 +223,16 @@ export class PairSearch {
   }
 
   private updateMoved(s: number): void {
-    const m = this.isMoved(s);
-    const pos = this.movedPos[s];
-    if (m && pos < 0) {
-      this.movedPos[s] = this.moved;
-      this.movedList[this.moved++] = s;
-    } else if (!m && pos >= 0) {
-      const last = this.movedList[--this.moved];
-      this.movedList[pos] = last;
-      this.movedPos[last] = pos;
-      this.movedPos[s] = -1;
-    }
+    this.movedSet.set(s, this.isMoved(s));
+  }
+
+  /** Targets of original chains currently on another node. */
+  get moved(): number {
+    return this.movedSet.size;
+  }
+
+  private get badN(): number {
+    return this.badSet.size;
   }
 
   private bump(x: number, y: number, d: 1 | -1): number {
@@ -323,12 +332,12 @@ export class PairSearch {
     const n = this.b * k;
     if (polish && this.moved > 0 && rng.below(2) === 0) {
       // put an original node back where it was
-      const s = this.movedList[rng.below(this.moved)];
+      const s = this.movedSet.at(rng.below(this.moved));
       const t = this.randomSlotOf(this.original![s]);
       return [s, t];
     }
     if (this.badN > 0 && rng.below(8) !== 0) {
-      const p = this.badList[rng.below(this.badN)];
+      const p = this.badSet.at(rng.below(this.badN));
       const x = Math.floor(p / this.v);
       const y = p % this.v;
       const c = this.count[p];
