@@ -42,15 +42,15 @@ export const CHECK_CONFIGS: readonly NamedConfig[] = [
 /** For each CRAQ mutant, the configuration that exposes it (test/core/check/mutants.test.ts). */
 export const MUTANT_CONFIGS: Readonly<Record<CraqMutant, Partial<CraqCheckConfig>>> = {
   tailAckBeforeCommit: { clients: 1, writes: 1, reads: 1 },
-  commitWithoutAck: { writes: 1, reads: 2 },
-  headRepliesBeforeCommit: { clients: 1, writes: 1, reads: 1 },
+  commitWithoutAck: { clients: 1, writes: 1, reads: 1, crashes: 1, timeouts: 2 },
+  headRepliesBeforeCommit: { clients: 1, writes: 2, reads: 1 },
   ackWithoutCommit: { clients: 1, writes: 1, reads: 1 },
-  staleAckedWithoutForward: { writes: 1, reads: 1, dups: 1 },
-  readServesPendingAsCommitted: { writes: 1, reads: 2 },
-  craqServesStaleCommitted: { writes: 1, reads: 2, dirtyRead: 'craq' },
-  versionQueryToHead: { writes: 1, reads: 2, dirtyRead: 'craq' },
+  staleAckedWithoutForward: { clients: 1, writes: 1, reads: 1, crashes: 1, timeouts: 2 },
+  readServesPendingAsCommitted: { replicas: 2, writes: 1, reads: 2 },
+  craqServesStaleCommitted: { replicas: 2, writes: 1, reads: 2, dirtyRead: 'craq' },
+  versionQueryToHead: { replicas: 2, writes: 1, reads: 2, dirtyRead: 'craq' },
+  versionReplyIgnored: { replicas: 2, writes: 1, reads: 2, dirtyRead: 'craq' },
   dedupeIgnoresChannel: { replicas: 2, clients: 1, writes: 2, reads: 1, channels: 2, pipelined: true },
   dedupeIgnoresSeq: { clients: 1, writes: 2, reads: 1 },
-  noRedriveAfterCrash: { clients: 1, writes: 1, reads: 1, crashes: 1, timeouts: 2 },
-  lockReleasedBeforeCommit: { clients: 1, writes: 1, reads: 0, timeouts: 1 },
+  lockReleasedBeforeCommit: { clients: 1, writes: 1, reads: 0, dirtyRead: 'craq', liveness: true },
 };

@@ -54,6 +54,12 @@ export interface CraqCheckConfig {
   readonly channels: number;
   /** Clients issue their operations without waiting for the previous one (needs channels > 1 for writes). */
   readonly pipelined: boolean;
+  /**
+   * Check liveness: from every reachable state, a state where every planned operation has
+   * completed and every replica is clean is reachable. Sound only without fault budgets and
+   * with the craq policy (a 3fs retry waits for a timer the budget may not allow).
+   */
+  readonly liveness?: boolean;
   readonly mutant?: CraqMutant;
 }
 
@@ -85,7 +91,8 @@ export interface CraqModelState {
 }
 
 export type CraqAction =
-  | { readonly k: 'invoke'; readonly client: number }
+  /** A client invokes its next operation; a read names the replica it goes to first. */
+  | { readonly k: 'invoke'; readonly client: number; readonly target?: number }
   | { readonly k: 'deliver'; readonly i: number }
   | { readonly k: 'drop'; readonly i: number }
   | { readonly k: 'dup'; readonly i: number }
@@ -113,9 +120,9 @@ export function clusterConfigFor(cfg: CraqCheckConfig): ClusterConfig {
 }
 
 /** Client i's k-th operation: its writes (value 0x10*(i+1)+k+1) then its reads. */
-function plannedOp(cfg: CraqCheckConfig, i: number, k: number) {
+function plannedOp(cfg: CraqCheckConfig, i: number, k: number, target?: number) {
   if (k < cfg.writes) return { kind: 'write' as const, chain: CHAIN, chunk: X, offset: 0, data: Uint8Array.of(0x10 * (i + 1) + k + 1) };
-  return { kind: 'read' as const, chain: CHAIN, chunk: X, offset: 0, length: 1 };
+  return { kind: 'read' as const, chain: CHAIN, chunk: X, offset: 0, length: 1, ...(target !== undefined ? { target: targetId(target) } : {}) };
 }
 
 // ---------------------------------------------------------------- canonical encoding
@@ -218,6 +225,20 @@ function quiescentComplete(cfg: CraqCheckConfig, s: CraqModelState): boolean {
 export function craqInvariants(cfg: CraqCheckConfig): Invariant<CraqModelState>[] {
   return [
     {
+      // no acknowledged write is lost: the version a write was acknowledged with holds its bytes
+      id: 'INV-CRAQ-8',
+      check: (s) => {
+        for (const h of s.c.history) {
+          if (h.op.kind !== 'write' || !h.result?.ok || h.result.kind !== 'write') continue;
+          const v = h.result.commitVer;
+          const held = s.ledger.get(`${v}`);
+          const wrote = hexOf(h.op.data);
+          if (held !== wrote) return `c${h.client}'s write ${wrote} was acknowledged at v${v}, but v${v} holds ${held ?? 'nothing committed'}`;
+        }
+        return null;
+      },
+    },
+    {
       // INV-CRAQ-1 is asserted inside the target's step; here the cluster-wide ones
       id: 'INV-CRAQ-4',
       check: (s) => {
@@ -290,7 +311,11 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqModelState, C
     actions(s) {
       const out: CraqAction[] = [];
       const c = s.c;
-      for (let i = 0; i < cfg.clients; i++) if (s.next[i] < opsPerClient && (cfg.pipelined || c.clients[i].ops.size === 0)) out.push({ k: 'invoke', client: i });
+      for (let i = 0; i < cfg.clients; i++) {
+        if (s.next[i] >= opsPerClient || (!cfg.pipelined && c.clients[i].ops.size > 0)) continue;
+        if (s.next[i] < cfg.writes) out.push({ k: 'invoke', client: i });
+        else for (let t = 1; t <= cfg.replicas; t++) out.push({ k: 'invoke', client: i, target: t }); // reads may go to any replica
+      }
       const seen = new Set<string>();
       for (let i = 0; i < c.inflight.length; i++) {
         const e = encodeMsg(c.inflight[i]);
@@ -318,7 +343,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqModelState, C
         case 'invoke':
           {
             const n = s.next.slice();
-            [c] = invoke(ccfg, s.c, a.client, plannedOp(cfg, a.client, n[a.client]++));
+            [c] = invoke(ccfg, s.c, a.client, plannedOp(cfg, a.client, n[a.client]++, a.target));
             next = n;
           }
           break;
@@ -354,6 +379,9 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqModelState, C
       const ledger = checkTransition(s, c, null) ?? s.ledger;
       return { c, next, crashes, drops, dups, timeouts, ledger };
     },
+    goal: cfg.liveness
+      ? { id: 'LIVE-CRAQ', test: (s) => s.next.every((n) => n >= opsPerClient) && s.c.clients.every((x) => x.ops.size === 0) && s.c.targets.every((t) => t.durable.dirty.length === 0) }
+      : undefined,
     encode: encodeCraqState,
     invariants: craqInvariants(cfg),
     terminalInvariants: craqTerminalInvariants(cfg),
@@ -376,8 +404,8 @@ export function describeCraqStep(cfg: CraqCheckConfig, before: CraqModelState, a
   let what: string;
   switch (a.k) {
     case 'invoke': {
-      const op = plannedOp(cfg, a.client, before.next[a.client] as number);
-      what = `c${a.client} invokes ${op.kind}${op.kind === 'write' ? ' ' + hexOf(op.data) : ''}`;
+      const op = plannedOp(cfg, a.client, before.next[a.client] as number, a.target);
+      what = `c${a.client} invokes ${op.kind}${op.kind === 'write' ? ' ' + hexOf(op.data) : ` at t${a.target}`}`;
       break;
     }
     case 'deliver':

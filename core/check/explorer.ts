@@ -281,6 +281,10 @@ function firstStateThatCannotReach(n: number, from: IntColumn, to: IntColumn, go
       }
     }
   }
+  // prefer a state with no way out at all (the clearest counterexample: stuck there)
+  const outdeg = new Int32Array(n);
+  for (let e = 0; e < m; e++) outdeg[from.get(e)]++;
+  for (let i = 0; i < n; i++) if (!ok[i] && outdeg[i] === 0) return i;
   for (let i = 0; i < n; i++) if (!ok[i]) return i;
   return -1;
 }

@@ -43,7 +43,15 @@ export const DEFAULT_CLIENT_CONFIG: Omit<ClientConfig, 'self'> = {
 
 export type ClientOp =
   | { readonly kind: 'write'; readonly chain: ChainId; readonly chunk: ChunkId; readonly offset: number; readonly data: Uint8Array }
-  | { readonly kind: 'read'; readonly chain: ChainId; readonly chunk: ChunkId; readonly offset: number; readonly length: number };
+  | {
+      readonly kind: 'read';
+      readonly chain: ChainId;
+      readonly chunk: ChunkId;
+      readonly offset: number;
+      readonly length: number;
+      /** Read from this replica first if it is serving (3FS's manual selection); retries follow the policy. */
+      readonly target?: TargetId;
+    };
 
 export type OpResult =
   | { readonly ok: true; readonly kind: 'write'; readonly commitVer: number }
@@ -197,7 +205,12 @@ function pickReadTarget(c: Ctx, chain: Chain): TargetId | undefined {
 function attempt(c: Ctx, op: OpState): void {
   const chain = chainOf(c, op.op.chain);
   let target: TargetId | undefined;
-  if (chain) target = op.op.kind === 'write' ? writeTargets(chain)[0]?.target : pickReadTarget(c, chain);
+  if (chain) {
+    const o = op.op;
+    if (o.kind === 'write') target = writeTargets(chain)[0]?.target;
+    else if (op.attempt === 0 && o.target !== undefined && servingTargets(chain).some((x) => x.target === o.target)) target = o.target;
+    else target = pickReadTarget(c, chain);
+  }
   if (!chain || target === undefined) {
     c.effects.push({ kind: 'refreshRouting' });
     return backoff(c, op, c.cfg.retryBackoffMinMs);

@@ -15,7 +15,7 @@ export const CRAQ_MUTANTS = {
   versionQueryToHead: 'craq policy: the version query goes to the head (a non-tail answers it)',
   dedupeIgnoresChannel: 'the retry cache is keyed by (client, chain) and ignores the channel',
   dedupeIgnoresSeq: 'the retry cache returns the cached result for a newer sequence number',
-  noRedriveAfterCrash: 'a restarted replica never re-forwards its durable pending version',
+  versionReplyIgnored: 'craq policy: a dirty replica serves its pending version whatever version the tail reports',
   lockReleasedBeforeCommit: 'the chunk lock is released when the update is forwarded, not when it commits',
 } as const;
 export type CraqMutant = keyof typeof CRAQ_MUTANTS;
