@@ -5,7 +5,7 @@
  * back as `data` and runs the io-ts codec `CraqMessage`: a bad header is rejected with an
  * error naming the field. No copy: `data` is the payload view the transport handed in.
  */
-import { left } from 'fp-ts/Either';
+import { isLeft, left } from 'fp-ts/Either';
 import { CraqMessage } from '../../spec/craq';
 import { decodeWith } from '../../spec/decode';
 import { WireCodec, WireParts } from './types';
@@ -29,7 +29,8 @@ export const craqWireCodec: WireCodec<CraqMessage> = {
     const h = header as Record<string, unknown>;
     if ('data' in h) return left({ kind: 'DecodeError', field: 'data', message: "field 'data' must travel as the frame payload, not in the header" });
     if (carriesData(h)) return decodeWith(CraqMessage, { ...h, data: payload });
-    if (payload.length > 0) return left({ kind: 'DecodeError', field: '(payload)', message: `a '${String(h.kind)}' message carries no payload, got ${payload.length} bytes` });
-    return decodeWith(CraqMessage, h);
+    const d = decodeWith(CraqMessage, h);
+    if (isLeft(d) || payload.length === 0) return d;
+    return left({ kind: 'DecodeError', field: '(payload)', message: `a '${String(h.kind)}' message carries no payload, got ${payload.length} bytes` });
   },
 };
