@@ -1,0 +1,107 @@
+/**
+ * Recovery sync decisions (core/chain/recovery.ts; ANCHORS.md "Recovery sync": remove
+ * chunks only the successor has, send whole chunks missing, older or uncommitted there) and
+ * the target's side of the protocol through the whole system (core/check/system-model.ts).
+ */
+import { chunkId } from '../../../spec/ids';
+import { ChunkMeta } from '../../../spec/sync';
+import { ReplicaVersions, planSync, removeDecision, sendReason, syncingForwardDecision, transferDecision } from '../../../core/chain/recovery';
+import { Scenario } from './scenario';
+
+const v = (commitVer: number, updateVer = commitVer, chainVer = 1): ReplicaVersions => ({ commitVer, updateVer, chainVer });
+const meta = (chunk: string, commitVer: number, updateVer = commitVer, chainVer = 1): ChunkMeta => ({ chunk: chunkId(chunk), commitVer, updateVer, chainVer, checksum: 0 });
+
+describe('planSync: the diff', () => {
+  const mine = new Map([
+    [chunkId('a'), v(3)],
+    [chunkId('b'), v(2)],
+    [chunkId('c'), v(5)],
+    [chunkId('d'), v(4, 4, 7)],
+    [chunkId('e'), v(1)],
+  ]);
+  const dump = [meta('b', 2), meta('c', 4), meta('d', 5, 5, 3), meta('e', 1, 2), meta('z', 9)];
+
+  test('removes chunks only the successor has; sends missing, older (stamp, then version) and uncommitted ones', () => {
+    const plan = planSync(mine, dump);
+    expect(plan.remove.map((m) => m.chunk)).toEqual(['z']);
+    expect(plan.send).toEqual(['a', 'c', 'd', 'e']);
+    expect([sendReason(v(3), undefined), sendReason(v(5), meta('c', 4)), sendReason(v(4, 4, 7), meta('d', 5, 5, 3)), sendReason(v(1), meta('e', 1, 2)), sendReason(v(2), meta('b', 2))]).toEqual([
+      'missing',
+      'older',
+      'older',
+      'uncommitted',
+      null,
+    ]);
+  });
+
+  test('mutant syncSkipsUncommitted leaves the uncommitted chunk out', () => {
+    expect(planSync(mine, dump, 'syncSkipsUncommitted').send).toEqual(['a', 'c', 'd']);
+  });
+});
+
+describe('successor decisions', () => {
+  test('a transfer never replaces a newer copy (a forward overtook it); an older stamp loses to a newer one', () => {
+    expect(transferDecision(v(2, 2, 5), { commitVer: 1, stampVer: 5 })).toBe('ignoredOlder');
+    expect(transferDecision(v(2, 2, 5), { commitVer: 2, stampVer: 5 })).toBe('apply');
+    expect(transferDecision(v(2, 2, 1), { commitVer: 1, stampVer: 4 })).toBe('apply');
+    expect(transferDecision(v(1, 2, 5), { commitVer: 1, stampVer: 3 })).toBe('apply'); // uncommitted copy replaced
+    expect(transferDecision(undefined, { commitVer: 0, stampVer: 0 })).toBe('apply');
+    expect(transferDecision(v(2, 2, 5), { commitVer: 1, stampVer: 5 }, 'syncSendsOlder')).toBe('apply');
+  });
+
+  test('a remove applies only while the chunk still has the dumped versions', () => {
+    expect(removeDecision(v(0, 1), { commitVer: 0, updateVer: 1 })).toBe('removed');
+    expect(removeDecision(v(1), { commitVer: 0, updateVer: 1 })).toBe('kept');
+    expect(removeDecision(undefined, { commitVer: 0, updateVer: 1 })).toBe('removed');
+  });
+
+  test('a SYNCING tail takes a full-chunk replace above its committed version (3FS rule 8), whatever it misses', () => {
+    expect(syncingForwardDecision(v(1), 5)).toBe('replace');
+    expect(syncingForwardDecision(v(3, 4), 4)).toBe('replace');
+    expect(syncingForwardDecision(v(3), 3)).toBe('committed');
+  });
+});
+
+describe('recovery through the whole system', () => {
+  test('a write arriving during the sync is forwarded to the SYNCING successor as a full-chunk replace and survives', () => {
+    const sc = new Scenario({ replicas: 2, clients: 1, writes: 2, reads: 1, failures: 1, earlyTimeouts: 2 })
+      .crash(2)
+      .managerSeesDown(2)
+      .invoke(0)
+      .settle() // stale routing: the client refreshes and retries; t1 commits alone
+      .restart(2)
+      .heartbeat(2)
+      .sync('syncStart')
+      .sync('syncDump')
+      .invoke(0) // second write while the transfer is in flight
+      .deliver('write', 'c0', 't1') // the client's routing is stale: RoutingVersionMismatch
+      .deliver('writeReply', 't1', 'c0')
+      .timeout('c0')
+      .deliver('write', 'c0', 't1');
+    const fwd = sc.s.c.inflight.find((m) => m.msg.kind === 'forward');
+    expect(fwd?.msg.kind === 'forward' && fwd.msg.full).toBe(true);
+    sc.settle();
+    expect(sc.s.m.chains[0].members.map((m) => m.state)).toEqual(['serving', 'serving']);
+    for (const t of sc.s.c.targets) expect(t.durable.chunks.get('x')?.commitVer).toBe(2);
+    expect(sc.s.c.history.filter((h) => h.result?.ok).length).toBe(2);
+  });
+
+  test('a target back from LASTSRV drops its uncommitted version (3FS) and restamps the chunk, so the sync overrides the stale copy', () => {
+    const sc = new Scenario({ replicas: 2, clients: 1, writes: 1, reads: 0, failures: 2 })
+      .invoke(0)
+      .deliver('write', 'c0', 't1')
+      .deliver('forward', 't1', 't2') // t2 commits v1 = 11 as the tail
+      .crash(1)
+      .crash(2)
+      .managerSeesDown(2)
+      .managerSeesDown(1) // t1 was the last serving: LASTSRV
+      .restart(1)
+      .heartbeat(1);
+    const t1 = sc.s.c.targets[0].durable.chunks.get('x')!;
+    expect([t1.commitVer, t1.pending, t1.chainVer]).toEqual([0, undefined, sc.s.m.chains[0].version]);
+    sc.restart(2).heartbeat(2).settle();
+    expect(sc.s.m.chains[0].members.map((m) => m.state)).toEqual(['serving', 'serving']);
+    const views = sc.s.c.targets.map((t) => t.durable.chunks.get('x')!.commitVer);
+    expect(views[0]).toBe(views[1]);
+  });
+});
