@@ -28,6 +28,8 @@ export interface StartEtcdOptions {
   readonly readyTimeoutMs?: number;
   /** Where etcd's own log goes (default: discarded). */
   readonly logFile?: string;
+  /** Outlive this process (`chainrep cluster up`): its own process group, not waited for. */
+  readonly detached?: boolean;
 }
 
 /** A free TCP port on 127.0.0.1 (bind port 0, read it, close). */
@@ -122,8 +124,9 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdServer
         '--heartbeat-interval', '50',
         '--election-timeout', '500',
       ],
-      { stdio: ['ignore', log, log], detached: false },
+      { stdio: ['ignore', log, log], detached: opts.detached ?? false },
     );
+    if (opts.detached) child.unref();
     if (typeof log === 'number') fs.closeSync(log);
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
     let exited = false;
