@@ -1,2 +1,4 @@
 /** `chainrep/properties`: fast-check suites and model-check configurations users can run. */
 export {};
+export * from './conformance-store';
+export * from './conformance-transport';
