@@ -1,8 +1,90 @@
-/** chainrep public API: one explicit export list. */
+/**
+ * chainrep public API: one explicit export list. Everything named here is public; anything
+ * not named is internal and may change.
+ */
+
+// ---- foundations
 export { seedPrng, nextU32, nextBelow, nextFloat, shuffled, Rng } from './core/prng';
 export type { PrngState } from './core/prng';
 export type { StepResult } from './core/types';
 export { InvariantViolation } from './core/types';
-export { NodeId, TargetId, ChainId, ChunkId, ClientId } from './spec/ids';
-export { decodeWith } from './spec/decode';
+export { NodeId, TargetId, ChainId, ChunkId, ClientId, nodeId, targetId, chainId, chunkId, clientId } from './spec/ids';
+export { decodeWith, intRange, Nat, Bytes } from './spec/decode';
 export type { DecodeError } from './spec/decode';
+export { PublicState, LocalState, PUBLIC_STATES, LOCAL_STATES, ChainTarget, Chain, RoutingTable, servingTargets, writeTargets, findChain } from './spec/routing';
+
+// ---- CRAQ: messages, target, client, in-memory cluster
+export {
+  CraqMessage,
+  WriteReq,
+  WriteReply,
+  Forward,
+  Ack,
+  ReadReq,
+  ReadReply,
+  VersionQuery,
+  VersionReply,
+  ErrorCode,
+  ERROR_CODES,
+  RETRYABLE_CODES,
+  isSuccessCode,
+  DirtyReadPolicy,
+  toTarget,
+  toClient,
+} from './spec/craq';
+export type { Address, TargetMessage, ClientMessage } from './spec/craq';
+export { encodeCraqWire, decodeCraqWire } from './spec/wire';
+export { step as targetStep, initialTargetState, emptyVolatile, replicaOf, updateVerOf, EMPTY_REPLICA, DEFAULT_TARGET_CONFIG } from './core/craq/target';
+export type {
+  TargetConfig,
+  TargetState,
+  TargetInput,
+  TargetEffect,
+  SendEffect,
+  ChunkReplica,
+  PendingVersion,
+  RetryEntry,
+  Durable,
+  Volatile,
+  WriteResult,
+} from './core/craq/target';
+export { clientStep, initialClientState, DEFAULT_CLIENT_CONFIG } from './core/craq/client';
+export type { ClientConfig, ClientState, ClientInput, ClientEffect, ClientOp, OpResult, ReadPolicy } from './core/craq/client';
+export { createCluster, invoke, deliver, drop, duplicate, crash, restart, publishRouting, fireTimer, nextTimerIndex, quiescent, runRandom } from './core/craq/cluster';
+export type { ClusterConfig, ClusterState, ClusterEvent, InFlight, HistoryOp } from './core/craq/cluster';
+export { checksumOf, applyWrite, readRange } from './core/craq/checksum';
+export { toLinHistory } from './core/craq/history';
+export { describeMsg, describeEvents } from './core/craq/describe';
+export { CRAQ_MUTANTS, CRAQ_MUTANT_NAMES } from './core/craq/mutants';
+export type { CraqMutant } from './core/craq/mutants';
+export { receiveWire } from './adapters/runtime/inbound';
+
+// ---- model checking and linearizability
+export { explore } from './core/check/explorer';
+export type { ExplorerModel, ExploreOptions, ExploreResult, ExploreProgress, Invariant, Violation } from './core/check/explorer';
+export { craqModel, DEFAULT_CHECK_CONFIG, encodeCraqState } from './core/check/craq-model';
+export type { CraqCheckConfig, CraqModelState, CraqAction } from './core/check/craq-model';
+export {
+  checkHistory,
+  searchLinearization,
+  registerModel,
+  casModel,
+  modelNamed,
+  partitionByKey,
+  formatResult,
+  formatOperations,
+  LIN_MODELS,
+  LIN_OP_KINDS,
+} from './core/check/lin';
+export type { LinOperation, LinOperation as Operation, WriteOp, ReadOp, CasOp, LinValue, LinModelName, LinResult, CheckOptions } from './core/check/lin';
+export { simulateClients, historyFromPlan } from './core/check/lin-gen';
+export { HistoryLine, decodeHistory, encodeOperation } from './spec/history';
+
+// ---- chain manager
+export { CHAIN_ORDER, ManagerInput, Heartbeat, TargetReport, Tick, NodeDown, NodeUp, SyncDone, RoutingUpdate, ManagerConfigCodec, ChainLayout, ManagerSnapshot } from './spec/chain';
+export { targetPublicStateChart } from './spec/chain-chart';
+export { nextPublic, rebuildChain, CHAIN_MANAGER_MUTANTS, CHAIN_MANAGER_MUTANT_NAMES } from './core/chain/transition';
+export { step as chainManagerStep, createManager, restoreManager, routingTable, snapshotOf } from './core/chain/manager';
+export type { ManagerConfig, ManagerState, ManagerEffect } from './core/chain/manager';
+export type { ConfigStore } from './core/chain/config-store';
+export { MemoryConfigStore } from './adapters/config/memory';
