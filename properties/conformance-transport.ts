@@ -21,6 +21,7 @@ import { chainId, chunkId, clientId, targetId } from '../spec/ids';
 import { encodeFrameHead } from '../spec/frame';
 import { Endpoint, Inbound, MessageTransport, Rejection, TransportError } from '../adapters/transport/types';
 import { craqWireCodec } from '../adapters/transport/craq-codec';
+import { ConformanceOptions } from './conformance-store';
 
 /** Two transports that reach each other by name: `a` sends to `bName`, `b` to `aName`. */
 export interface TransportPair {
@@ -61,11 +62,6 @@ export interface TransportHarness {
   readonly name: string;
   pair(): Promise<TransportPair>;
   readonly raw?: RawAccess;
-}
-
-export interface ConformanceOptions {
-  readonly numRuns?: number;
-  readonly seed?: number;
 }
 
 function params(o: ConformanceOptions, runs: number): fc.Parameters<unknown> {
