@@ -73,6 +73,21 @@ export const bench: BenchModule = {
         note: `pairs ${pairStats(res.table).min}..${pairStats(res.table).max}; goal <= 1: ${res.spread <= 1 ? 'met' : 'MISSED'}`,
       });
     }
+    // failure domains (3FS has none): v=1000, k=3 with 20 racks of 50 nodes
+    {
+      const v = 1000, k = 3, r = threeFsTargetsPerNode(1000, 3);
+      const domainOf = Int32Array.from({ length: v }, (_, i) => i % 20);
+      const t0 = now();
+      const res = generateTable({ v, k, r }, { seed: 1, domainOf });
+      const ms = now() - t0;
+      const ps = pairStats(res.table, domainOf);
+      rows.push({
+        name: `v=${v} k=${k} r=${r}, 20 racks: generate`,
+        value: ms,
+        unit: 'ms',
+        note: `${res.status}; cross-domain pairs ${ps.min}..${ps.max}; same-domain pairs sharing a chain: ${ps.sameDomainShared}; ${res.method}`,
+      });
+    }
     return rows;
   },
 };

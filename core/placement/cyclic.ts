@@ -92,6 +92,8 @@ function addBlock(c: Int32Array, v: number, elems: readonly number[], m: number,
 
 /** Extra cost per unit a difference count lies outside [floor(mean), ceil(mean)]. */
 const OUTSIDE_WEIGHT = 6;
+/** Cost per occurrence of a forbidden (same-domain) difference. */
+const FORBID_WEIGHT = 200;
 
 export interface CyclicSearchResult {
   readonly blocks: CyclicBlock[];
@@ -128,10 +130,13 @@ export class CyclicSearch {
     readonly r: number,
     plan: CyclicPlan,
     seed: number,
+    /** failure domains as residues mod D: differences that are multiples of D must not occur */
+    readonly forbidMod = 0,
   ) {
     const rng0 = new Rng(seed);
     this.rng = new Draws(rng0);
-    const mean = (r * (k - 1)) / (v - 1);
+    const eligible = forbidMod > 0 ? v - v / forbidMod : v - 1;
+    const mean = (r * (k - 1)) / eligible;
     this.lo = Math.floor(mean + 1e-9);
     this.hi = Math.ceil(mean - 1e-9);
     this.blocks = [];
@@ -167,8 +172,13 @@ export class CyclicSearch {
     return this.badSet.size;
   }
 
+  private forbidden(d: number): boolean {
+    return this.forbidMod > 0 && d % this.forbidMod === 0;
+  }
+
   private isBad(d: number): boolean {
     const c = this.count[d];
+    if (this.forbidden(d)) return c > 0;
     return c < this.lo || c > this.hi;
   }
 
@@ -181,7 +191,8 @@ export class CyclicSearch {
     return this.blocks.map((b) => ({ elems: b.elems.slice(), m: b.m }));
   }
 
-  private cell(c: number): number {
+  private cell(d: number, c: number): number {
+    if (this.forbidden(d)) return FORBID_WEIGHT * c;
     return c * c + OUTSIDE_WEIGHT * (c < this.lo ? this.lo - c : c > this.hi ? c - this.hi : 0);
   }
 
@@ -206,7 +217,10 @@ export class CyclicSearch {
     addBlock(this.count, v, b.elems, b.m, -1);
     addBlock(this.count, v, next, b.m, 1);
     let delta = 0;
-    for (let t = 0; t < n; t++) delta += this.cell(this.count[this.touched[t]]) - this.cell(this.before[t]);
+    for (let t = 0; t < n; t++) {
+      const d = this.touched[t];
+      delta += this.cell(d, this.count[d]) - this.cell(d, this.before[t]);
+    }
     b.elems = next;
     return delta;
   }
@@ -217,7 +231,7 @@ export class CyclicSearch {
     const rng = this.rng;
     if (this.badSet.size > 0 && rng.below(2) === 0) {
       const d = this.badSet.at(rng.below(this.badSet.size));
-      if (this.count[d] < this.lo) {
+      if (!this.forbidden(d) && this.count[d] < this.lo) {
         // create difference d: set one residue to another residue +- d
         const i = rng.below(this.blocks.length);
         const b = this.blocks[i];

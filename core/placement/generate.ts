@@ -105,7 +105,7 @@ export function checkDomains(p: TableParams, domainOf: Int32Array): Either<Place
 }
 
 type Phase =
-  | { readonly kind: 'cyclic'; readonly search: CyclicSearch; readonly budget: number }
+  | { readonly kind: 'cyclic'; readonly search: CyclicSearch; readonly budget: number; readonly labels: Int32Array }
   | { readonly kind: 'pair'; readonly search: PairSearch; readonly method: string; readonly original?: Int32Array }
   | { readonly kind: 'done'; readonly result: GenerateResult };
 
@@ -134,6 +134,29 @@ export function stripedDeal(p: TableParams, order: readonly number[]): Int32Arra
   return out;
 }
 
+const identity = (v: number) => Int32Array.from({ length: v }, (_, i) => i);
+
+/**
+ * With D equal-sized failure domains, label the nodes so that domain = label mod D: the
+ * j-th node (by id) of the d-th domain gets label j*D + d. Same-domain pairs are then the
+ * label differences divisible by D, which the cyclic search forbids. Undefined when the
+ * domains are not equal-sized.
+ */
+export function residueLabels(v: number, domainOf: Int32Array): Int32Array | undefined {
+  const members = new Map<number, number[]>();
+  for (let x = 0; x < v; x++) {
+    const m = members.get(domainOf[x]);
+    if (m) m.push(x);
+    else members.set(domainOf[x], [x]);
+  }
+  const groups = [...members.keys()].sort((a, b) => a - b).map((d) => members.get(d)!);
+  const D = groups.length;
+  if (groups.some((g) => g.length * D !== v)) return undefined;
+  const node = new Int32Array(v);
+  for (let label = 0; label < v; label++) node[label] = groups[label % D][Math.floor(label / D)];
+  return node;
+}
+
 export function startGeneration(p: TableParams, opts: GenerateOptions): GenState {
   const hopeless = !opts.domainOf && spreadOneImpossible(p) !== undefined;
   const budget = Math.min(opts.iterationsMax ?? defaultBudget(p), hopeless ? HOPELESS_BUDGET : Infinity);
@@ -154,12 +177,12 @@ export function startGeneration(p: TableParams, opts: GenerateOptions): GenState
       return { ...base, phase: { kind: 'done', result: finish(p, opts, chains, `design: ${d.name}`, 0, false) } };
     }
   }
-  if (!opts.domainOf) {
-    const plan = cyclicPlan(v, k, r);
-    if (plan) {
-      const search = new CyclicSearch(v, k, r, plan, opts.seed);
-      return { ...base, phase: { kind: 'cyclic', search, budget: Math.min(Math.floor(budget / 3), 100_000 + 1000 * v) } };
-    }
+  const labels = opts.domainOf ? residueLabels(v, opts.domainOf) : identity(v);
+  const plan = cyclicPlan(v, k, r);
+  if (plan && labels) {
+    const D = opts.domainOf ? new Set(opts.domainOf).size : 0;
+    const search = new CyclicSearch(v, k, r, plan, opts.seed, D);
+    return { ...base, phase: { kind: 'cyclic', search, labels, budget: Math.min(Math.floor(budget / 3), 100_000 + 1000 * v) } };
   }
   const order: number[] = [];
   for (let x = 0; x < v; x++) order.push(x);
@@ -237,15 +260,16 @@ export function stepGeneration(state: GenState, input: GenInput): StepResult<Gen
     if (!stop) s.run(Math.min(input.iterations, Math.max(0, ph.budget - s.iterations)));
     const res = s.result();
     if (res.bad === 0 || stop || s.iterations >= ph.budget) {
-      const chains = Int32Array.from(developCyclic(p.v, res.blocks).flat());
+      const chains = Int32Array.from(developCyclic(p.v, res.blocks).flat(), (label) => ph.labels[label]);
       if (res.bad === 0 || stop) {
-        const result = finish(p, state.opts, chains, `cyclic: ${res.blocks.length} base blocks over Z_${p.v}, searched`, s.iterations, stop && res.bad > 0);
+        const dom = state.opts.domainOf ? ', domains as residues' : '';
+        const result = finish(p, state.opts, chains, `cyclic: ${res.blocks.length} base blocks over Z_${p.v}${dom}, searched`, s.iterations, stop && res.bad > 0);
         return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
       }
       // hand over to the pair-level search, started from the cyclic table
-      const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, seed: state.opts.seed ^ 0x5bd1e995 });
+      const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, domainOf: state.opts.domainOf, seed: state.opts.seed ^ 0x5bd1e995 });
       search.iterations = s.iterations;
-      const next: GenState = { ...state, phase: { kind: 'pair', search, method: 'cyclic start + local search' } };
+      const next: GenState = { ...state, phase: { kind: 'pair', search, method: `cyclic start + local search${state.opts.domainOf ? ' (failure domains)' : ''}` } };
       return [next, [progress(next)]];
     }
     return [state, [progress(state)]];

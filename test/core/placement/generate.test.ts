@@ -129,6 +129,18 @@ describe('failure domains', () => {
     expect(ps.sameDomainShared).toBe(0);
     expect(ps.max - ps.min).toBeLessThanOrEqual(1);
   });
+  test('equal-sized domains: the cyclic search forbids same-domain differences (domain = label mod D); v=200, 10 racks', () => {
+    const v = 200;
+    const domainOf = Int32Array.from({ length: v }, (_, i) => (i * 7) % 10); // racks not in id order
+    const res = generateTable({ v, k: 3, r: 102 }, { seed: 1, domainOf });
+    expect(res.method).toContain('domains as residues');
+    expectStructure(res.table);
+    const ps = pairStats(res.table, domainOf);
+    expect(ps.sameDomainShared).toBe(0);
+    expect(ps.max - ps.min).toBeLessThanOrEqual(1);
+    for (const c of res.table.chains) expect(new Set(c.map((x) => domainOf[x])).size).toBe(3);
+  });
+
   test('too few domains, or a domain too large for distinct chains, is refused naming the constraint', () => {
     const few = checkDomains({ v: 6, k: 3, r: 2 }, Int32Array.from([0, 0, 0, 1, 1, 1]));
     expect(isLeft(few) && few.left.constraint).toBe('domains >= replicas');
