@@ -68,6 +68,8 @@ export interface UpOptions {
   /** The process entry script (default: dist's adapters/runtime/entry.js). */
   readonly entryJs?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Extra node arguments before the entry (tests: a TypeScript require hook). */
+  readonly nodeArgs?: readonly string[];
   readonly readyTimeoutMs?: number;
 }
 
@@ -84,16 +86,16 @@ export function readState(dir: string): ClusterState {
   return s.right;
 }
 
-function writeState(s: ClusterState): void {
+export function writeState(s: ClusterState): void {
   fs.writeFileSync(path.join(s.spec.dir, STATE_FILE), JSON.stringify(ClusterState.encode(s), null, 2) + '\n');
 }
 
 /** Start one cluster process (detached, logs in DIR/logs); returns its pid. */
-export function spawnProcess(spec: ClusterSpec, role: 'node' | 'manager', id: number, entryJs: string = DEFAULT_ENTRY, env?: NodeJS.ProcessEnv): number {
+export function spawnProcess(spec: ClusterSpec, role: 'node' | 'manager', id: number, entryJs: string = DEFAULT_ENTRY, env?: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): number {
   const logs = path.join(spec.dir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
   const out = fs.openSync(path.join(logs, `${role}-${id}.log`), 'a');
-  const child: ChildProcess = spawn(process.execPath, [entryJs, role, '--dir', spec.dir, '--id', String(id)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, entryJs, role, '--dir', spec.dir, '--id', String(id)], {
     detached: true,
     stdio: ['ignore', out, out],
     env: env ?? process.env,
@@ -152,8 +154,8 @@ export async function clusterUp(o: UpOptions): Promise<ClusterState> {
   const state: ClusterState = {
     spec,
     pids: {
-      managers: Object.fromEntries(spec.managers.map((m) => [String(m.id), spawnProcess(spec, 'manager', m.id, entryJs, o.env)])),
-      nodes: Object.fromEntries(spec.nodes.map((n) => [String(n.id), spawnProcess(spec, 'node', n.id, entryJs, o.env)])),
+      managers: Object.fromEntries(spec.managers.map((m) => [String(m.id), spawnProcess(spec, 'manager', m.id, entryJs, o.env, o.nodeArgs)])),
+      nodes: Object.fromEntries(spec.nodes.map((n) => [String(n.id), spawnProcess(spec, 'node', n.id, entryJs, o.env, o.nodeArgs)])),
       etcd: etcdPid,
     },
     etcdDataDir,
