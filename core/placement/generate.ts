@@ -12,7 +12,7 @@
  * same table, byte for byte (the search's state is linear: `step` mutates and returns it).
  */
 import { StepResult } from '../types';
-import { ChainTable, TableParams, chainCount, PlacementError, placementError } from './params';
+import { ChainTable, TableParams, chainCount, PlacementError, placementError, validateParams } from './params';
 import { findDesign } from './designs';
 import { CyclicSearch, cyclicPlan, developCyclic } from './cyclic';
 import { PairSearch, checkStructure } from './search';
@@ -157,7 +157,10 @@ export function residueLabels(v: number, domainOf: Int32Array): Int32Array | und
   return node;
 }
 
+/** Precondition: `p` passes validateParams (else RangeError naming the constraint). */
 export function startGeneration(p: TableParams, opts: GenerateOptions): GenState {
+  const valid = validateParams(p.v, p.k, p.r);
+  if (valid._tag === 'Left') throw new RangeError(`${valid.left.constraint}: ${valid.left.message}`);
   const hopeless = !opts.domainOf && spreadOneImpossible(p) !== undefined;
   const budget = Math.min(opts.iterationsMax ?? defaultBudget(p), hopeless ? HOPELESS_BUDGET : Infinity);
   const base = { params: p, opts, budget };

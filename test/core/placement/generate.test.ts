@@ -116,6 +116,10 @@ describe('bad parameters name the constraint', () => {
   });
 });
 
+test('generateTable refuses unvalidated parameters with the constraint name', () => {
+  expect(() => generateTable({ v: 5, k: 2, r: 1 }, { seed: 1 })).toThrow(/divisible by replicas/);
+});
+
 describe('failure domains', () => {
   test('nodes of one domain never share a chain; cross-domain pairs balanced within 1', () => {
     const v = 24;
