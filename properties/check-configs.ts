@@ -7,6 +7,7 @@ import { ExploreOptions, ExploreResult, explore } from '../core/check/explorer';
 import { CraqCheckConfig, DEFAULT_CHECK_CONFIG, craqModel } from '../core/check/craq-model';
 import { CraqMutant } from '../core/craq/mutants';
 import { CHAIN_MANAGER_CONFIGS, chainManagerModel } from './chain-manager-model';
+import { SYSTEM_CONFIGS } from './system-configs';
 
 export interface NamedConfig {
   readonly name: string;
@@ -37,6 +38,8 @@ export const CHECK_CONFIGS: readonly NamedConfig[] = [
   ...CHAIN_MANAGER_CONFIGS.map(
     (c): NamedConfig => ({ name: c.name, model: 'chain-manager', note: c.note, maxStates: 5_000_000, run: (o) => explore(chainManagerModel(c.options), { maxStates: 5_000_000, ...o }) }),
   ),
+  // whole system (issue 6): the 3FS P matrix; model 'system' (the lead widens NamedConfig['model'])
+  ...SYSTEM_CONFIGS.map((c): NamedConfig => ({ name: c.name, model: c.model as unknown as NamedConfig['model'], note: c.note, maxStates: c.maxStates, run: c.run })),
 ];
 
 /** For each CRAQ mutant, the configuration that exposes it (test/core/check/mutants.test.ts). */

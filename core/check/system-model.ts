@@ -20,7 +20,8 @@
  *
  * Invariants: INV-CHAIN-STATE (the manager's chain: SERVING or LASTSRV present, order,
  * one SYNCING...), INV-SYS-ACKED (every target the manager lists as SERVING or LASTSRV
- * holds every acknowledged write's version), INV-SYS-MONO (per transition: chain versions
+ * holds every acknowledged write's version), INV-SYS-PREFIX (along the SERVING targets, a
+ * successor never holds a version its predecessor lacks), INV-SYS-MONO (per transition: chain versions
  * at the manager and at every target never go back; each replica's (stamp, commitVer)
  * never goes back), INV-SYS-CONVERGED (once everything is quiet and serving, the live
  * replicas are identical), INV-LIN (the client history is linearizable once every
@@ -303,6 +304,22 @@ export function systemInvariants(cfg: SystemCheckConfig): Invariant<SystemState>
           const r = replicaOfT(s.c.targets[mem.target - 1]);
           const have = r?.commitVer ?? 0;
           if (have < acked) return `${who} was acknowledged at v${acked}, but ${mem.state} t${mem.target} has committed only v${have}`;
+        }
+        return null;
+      },
+    },
+    {
+      // CRAQ's chain order: updates flow head to tail, so along the SERVING targets (in chain
+      // order) a successor never holds a version its predecessor does not
+      id: 'INV-SYS-PREFIX',
+      check: (s) => {
+        const serving = s.m.chains[0].members.filter((m) => m.state === 'serving');
+        for (let i = 1; i < serving.length; i++) {
+          const p = replicaOfT(s.c.targets[serving[i - 1].target - 1]);
+          const q = replicaOfT(s.c.targets[serving[i].target - 1]);
+          const up = p ? (p.pending?.ver ?? p.commitVer) : 0;
+          const uq = q ? (q.pending?.ver ?? q.commitVer) : 0;
+          if (uq > up) return `serving t${serving[i].target} holds v${uq} (${replicaStrShort(q)}) but its predecessor t${serving[i - 1].target} only v${up} (${replicaStrShort(p)})`;
         }
         return null;
       },

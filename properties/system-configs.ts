@@ -1,0 +1,57 @@
+/**
+ * The 3FS P test matrix (ANCHORS.md "Formal specs in 3FS": 1 chain, chain length 2-4, 1-3
+ * clients, 2 writes each + read-back, 0-3 storage failures with restart; 3FS samples 10
+ * schedules per test, 12 tests in 372 s) as named whole-system configurations
+ * (core/check/system-model.ts), appended to CHECK_CONFIGS. Each is exhaustive within its
+ * event bounds or stops at `maxStates` and says so (`exhaustive: false`); the measured table
+ * is in proofs-notes/system-check.md. `SYSTEM_TEST_CONFIGS` are the ones `npm test` runs.
+ */
+import { ExploreOptions, ExploreResult, explore } from '../core/check/explorer';
+import { DEFAULT_SYSTEM_CONFIG, SystemCheckConfig, systemModel } from '../core/check/system-model';
+import { RecoveryMutant } from '../core/chain/recovery';
+
+export interface SystemNamedConfig {
+  readonly name: string;
+  readonly model: 'system';
+  readonly note: string;
+  readonly maxStates: number;
+  readonly system: SystemCheckConfig;
+  run(opts: Omit<ExploreOptions, 'maxStates'> & { maxStates?: number }): ExploreResult;
+}
+
+function sys(replicas: number, clients: number, failures: number, maxStates: number, over: Partial<SystemCheckConfig> = {}, suffix = ''): SystemNamedConfig {
+  const system: SystemCheckConfig = { ...DEFAULT_SYSTEM_CONFIG, replicas, clients, writes: 2, reads: 1, failures, ...over };
+  const name = `sys-r${replicas}-c${clients}-f${failures}${suffix}`;
+  const note =
+    `3FS P matrix: chain of ${replicas}, ${clients} client${clients > 1 ? 's' : ''} x (${system.writes} writes + ${system.reads} read-back), ` +
+    `${failures} target crash${failures === 1 ? '' : 'es'} with restart, manager + recovery sync` +
+    (system.earlyTimeouts ? `, ${system.earlyTimeouts} early timeout${system.earlyTimeouts > 1 ? 's' : ''}` : '') +
+    (system.lastsrvReturn === 'redrive' ? ', LASTSRV return redrives (no reset)' : '');
+  return { name, model: 'system', note, maxStates, system, run: (o) => explore(systemModel(system), { maxStates, ...o }) };
+}
+
+/** The 12-test matrix. */
+export const SYSTEM_CONFIGS: readonly SystemNamedConfig[] = [
+  sys(2, 1, 0, 2_000_000),
+  sys(2, 1, 1, 2_000_000),
+  sys(2, 1, 2, 2_000_000),
+  sys(2, 2, 1, 1_000_000),
+  sys(3, 1, 0, 2_000_000),
+  sys(3, 1, 1, 2_000_000),
+  sys(3, 1, 2, 1_000_000),
+  sys(3, 2, 1, 1_000_000),
+  sys(3, 3, 1, 1_000_000),
+  sys(4, 1, 1, 1_000_000),
+  sys(4, 2, 2, 1_000_000),
+  sys(4, 3, 3, 1_000_000),
+  sys(2, 1, 1, 2_000_000, { earlyTimeouts: 1 }, '-early1'),
+];
+
+/** Small enough for `npm test` (each exhaustive, a few seconds). */
+export const SYSTEM_TEST_CONFIGS: readonly string[] = ['sys-r2-c1-f0', 'sys-r2-c1-f1', 'sys-r3-c1-f0', 'sys-r2-c1-f1-early1'];
+
+/** For each recovery mutant, the system configuration whose explorer finds it (test/core/check/system-model.test.ts). */
+export const RECOVERY_MUTANT_CONFIGS: Readonly<Record<RecoveryMutant, Partial<SystemCheckConfig>>> = {
+  syncSendsOlder: { replicas: 2, clients: 1, writes: 2, reads: 1, failures: 1, earlyTimeouts: 1 },
+  syncSkipsUncommitted: { replicas: 2, clients: 1, writes: 2, reads: 1, failures: 1 },
+};
