@@ -302,6 +302,8 @@ function onLeave(c: SwimConfig, s: Draft, now: number, fx: SwimEffect[]): void {
   s.incarnation = inc;
   s.table = put(s.table, s.self, 'left', inc);
   s.probe = null;
+  s.nextProbeMs = Infinity; // a leaving member only gossips its departure
+  s.nextPushPullMs = Infinity;
   fx.push({ kind: 'memberEvent', member: s.self, previous: 'alive', status: 'left', incarnation: inc, local: true });
   enqueue(c, s, { type: 'left', member: s.self, incarnation: inc }, now);
   if (s.table.liveCount === 0) stop(s, fx);

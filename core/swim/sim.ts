@@ -39,6 +39,8 @@ export interface SimOptions {
   readonly crashes: number;
   /** Members that are not in the initial view and join later through one seed. */
   readonly joins: number;
+  /** Members that leave gracefully, at random times in [20%, 50%] of the run. */
+  readonly leaves?: number;
   readonly latencyMinMs: number;
   readonly latencyMaxMs: number;
   readonly jitterMeanMs: number;
@@ -103,6 +105,8 @@ export interface SimReport {
   /** Datagrams only (push-pull streams excluded). */
   readonly datagramBytesPerMemberPerPeriod: number;
   readonly joinsCompleted: number;
+  /** Members that finished leaving (their `left` broadcast was sent out). */
+  readonly leavesCompleted: number;
   readonly events: number;
   /** Members chosen slow, in id order. */
   readonly slowMembers: readonly number[];
@@ -112,6 +116,7 @@ const TICK = 0;
 const DELIVER = 1;
 const CRASH = 2;
 const JOIN = 3;
+const LEAVE = 4;
 
 interface Ev {
   readonly kind: number;
@@ -168,15 +173,25 @@ export function simulate(opts: SimOptions): SimReport {
 
   // crashes: distinct members, just before period boundaries spread over [10%, 60%] of the run
   const crashRecords = new Map<number, CrashRecord>();
+  const crashing = new Set<number>();
   const nCrash = Math.min(opts.crashes, Math.max(0, initial - 1));
   if (nCrash > 0) {
     const victims = rng.shuffle(Array.from({ length: initial }, (_, i) => i)).slice(0, nCrash);
     const first = Math.max(2, Math.floor(opts.periods * 0.1));
     const last = Math.max(first, Math.floor(opts.periods * 0.6));
     victims.forEach((m, i) => {
+      crashing.add(m);
       const period = first + Math.floor((i * (last - first + 1)) / nCrash);
       heap.push(period * T - 1, { kind: CRASH, node: m, from: -1, packet: null });
     });
+  }
+
+  // graceful leaves: members that do not crash
+  const departed = new Uint8Array(N);
+  const nLeave = Math.min(opts.leaves ?? 0, Math.max(0, initial - nCrash - 1));
+  if (nLeave > 0) {
+    const candidates = Array.from({ length: initial }, (_, i) => i).filter((i) => !crashing.has(i));
+    for (const m of rng.shuffle(candidates).slice(0, nLeave)) heap.push(Math.floor((0.2 + 0.3 * rng.float()) * endMs), { kind: LEAVE, node: m, from: -1, packet: null });
   }
 
   let messages = 0;
@@ -189,6 +204,7 @@ export function simulate(opts: SimOptions): SimReport {
   let falseSuspicions = 0;
   let refutations = 0;
   let joinsCompleted = 0;
+  let leavesCompleted = 0;
   let events = 0;
   let liveCount = 0;
   let nextPeriod = 1;
@@ -201,9 +217,9 @@ export function simulate(opts: SimOptions): SimReport {
     }
     if (e.local && e.status === 'suspect') {
       suspicions++;
-      if (!crashed[e.member] && !slow[e.member]) falseSuspicions++;
+      if (!crashed[e.member] && !slow[e.member] && !departed[e.member]) falseSuspicions++;
     }
-    if (e.local && e.status === 'dead' && !crashed[e.member]) {
+    if (e.local && e.status === 'dead' && !crashed[e.member] && !departed[e.member]) {
       const key = e.member * 2 ** 20 + e.incarnation;
       if (!declared.has(key)) {
         declared.add(key);
@@ -266,6 +282,9 @@ export function simulate(opts: SimOptions): SimReport {
           onMemberEvent(node, e, now);
           break;
         case 'stopped':
+          leavesCompleted++;
+          if (active[node]) liveCount--;
+          active[node] = 0;
           break;
       }
     }
@@ -303,6 +322,10 @@ export function simulate(opts: SimOptions): SimReport {
         run(node, { kind: 'join', seeds, nowMs: now }, now);
         break;
       }
+      case LEAVE:
+        departed[node] = 1;
+        run(node, { kind: 'leave', nowMs: now }, now);
+        break;
       case CRASH: {
         crashed[node] = 1;
         if (active[node]) liveCount--;
@@ -352,6 +375,7 @@ export function simulate(opts: SimOptions): SimReport {
     bytesPerMemberPerPeriod: bytes / mp,
     datagramBytesPerMemberPerPeriod: datagramBytes / mp,
     joinsCompleted,
+    leavesCompleted,
     events,
     slowMembers: Array.from(slow.keys()).filter((i) => slow[i] === 1),
   };

@@ -225,6 +225,7 @@ describe('SWIM member: dissemination, join, leave', () => {
     for (let t = 300; t < 5000 && !stopped; t += 200)
       for (const e of d.feed({ kind: 'tick', nowMs: t })) {
         if (e.kind === 'stopped') stopped = true;
+        if (e.kind === 'scheduleTick') expect(e.atMs).toBeGreaterThan(t); // never a tick loop at the same instant
         if (e.kind === 'send') for (const m of msgs(e.packet)) if (m.type === 'left') lefts.push(e.to);
       }
     expect(stopped).toBe(true);

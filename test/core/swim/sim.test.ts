@@ -77,3 +77,24 @@ describe('SWIM simulator', () => {
     expect(lifeguard.falsePositives * 10).toBeLessThanOrEqual(plain.falsePositives);
   });
 });
+
+describe('SWIM simulator: graceful leave', () => {
+  test('leavers are marked left by every remaining member, stop, and are never counted as false positives (seed 6)', () => {
+    const leftBy = new Map<number, number>();
+    const r = simulate({
+      ...DEFAULT_SIM,
+      config: DEFAULT_SWIM_CONFIG,
+      members: 40,
+      periods: 60,
+      seed: 6,
+      leaves: 3,
+      onMemberEvent: (at, e) => {
+        if (e.status === 'left' && e.member !== at) leftBy.set(e.member, (leftBy.get(e.member) ?? 0) + 1);
+      },
+    });
+    expect(r.leavesCompleted).toBe(3);
+    expect([...leftBy.values()].every((n) => n >= 36)).toBe(true);
+    expect(leftBy.size).toBe(3);
+    expect(r.falsePositives).toBe(0);
+  });
+});
