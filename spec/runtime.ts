@@ -29,6 +29,8 @@ export const StatusReply = t.type(
     routing: t.union([RoutingTable, t.null]),
     /** SWIM's view: member id -> status. */
     members: t.record(t.string, t.string),
+    /** Inbound frames (TCP) and datagrams (UDP) rejected since start (bad, oversized, unauthenticated). */
+    rejected: t.type({ tcp: Nat, udp: Nat }),
   },
   'StatusReply',
 );

@@ -41,6 +41,8 @@ export interface ManagerNodeOptions {
   readonly config: ManagerConfig;
   readonly layout: ChainLayout;
   readonly members?: () => Record<string, string>;
+  /** Datagrams the SWIM socket rejected, for status replies. */
+  readonly udpRejected?: () => number;
   readonly log?: (line: string) => void;
 }
 
@@ -191,7 +193,7 @@ export class ManagerNode {
         return;
       case 'getStatus': {
         if (!m.reply) return;
-        const s: StatusReply = { kind: 'status', role: 'manager', id: this.opts.id, pid: process.pid, leader: term !== undefined, routing: term?.routing ?? null, members: this.opts.members?.() ?? {} };
+        const s: StatusReply = { kind: 'status', role: 'manager', id: this.opts.id, pid: process.pid, leader: term !== undefined, routing: term?.routing ?? null, members: this.opts.members?.() ?? {}, rejected: { tcp: this.transport.counters().rejected, udp: this.opts.udpRejected?.() ?? 0 } };
         void m.reply({ ch: 'ctl', m: s }).catch(() => undefined);
         return;
       }

@@ -57,6 +57,7 @@ export async function runStorageNode(spec: ClusterSpec, id: number, log: (s: str
     managers: spec.managers.map((m) => `manager:${m.id}`),
     heartbeatMs: spec.timings.heartbeatMs,
     members: () => swim?.view() ?? {},
+    udpRejected: () => swim?.udp.counters().rejected ?? 0,
     onFatal: (e) => {
       log(`node ${id}: fatal store error: ${(e as Error)?.message ?? String(e)}`);
       process.exitCode = 1;
@@ -94,6 +95,7 @@ export async function runManager(spec: ClusterSpec, id: number, log: (s: string)
     config: { leaseMs: spec.timings.leaseMs, checkIntervalMs: spec.timings.checkIntervalMs },
     layout: spec.layout,
     members: () => swim?.view() ?? {},
+    udpRejected: () => swim?.udp.counters().rejected ?? 0,
     log,
   });
   swim = await SwimNode.start({

@@ -55,6 +55,8 @@ export interface StorageNodeOptions {
   readonly onFatal?: (e: unknown) => void;
   /** SWIM's view for status replies. */
   readonly members?: () => Record<string, string>;
+  /** Datagrams the SWIM socket rejected, for status replies. */
+  readonly udpRejected?: () => number;
 }
 
 interface TargetRt {
@@ -146,7 +148,7 @@ export class StorageNode {
   private onControl(c: ControlMessage, reply: ((m: NodeMessage) => Promise<void>) | undefined): void {
     if (c.kind === 'routingUpdate') this.onRouting(c.routing);
     else if (c.kind === 'getStatus' && reply) {
-      const s: StatusReply = { kind: 'status', role: 'node', id: this.opts.node, pid: process.pid, leader: false, routing: this.routing, members: this.opts.members?.() ?? {} };
+      const s: StatusReply = { kind: 'status', role: 'node', id: this.opts.node, pid: process.pid, leader: false, routing: this.routing, members: this.opts.members?.() ?? {}, rejected: { tcp: this.transport.counters().rejected, udp: this.opts.udpRejected?.() ?? 0 } };
       reply({ ch: 'ctl', m: s }).catch(() => undefined);
     } else this.ctr.rejectedInputs++;
   }
