@@ -162,17 +162,22 @@ export const register: Register = (program: Command) => {
     }),
   );
 
-  withRunOptions(
-    sim
-      .command('soak')
-      .description('run seeds one after another until the time is up; report seeds run, simulated hours and failing seeds')
-      .option('--minutes <M>', 'wall-clock minutes to run', '1')
-      .option('--seed-start <S>', 'first seed', '1')
-      .option('--max-seeds <n>', 'stop after this many seeds even if time remains'),
-  )
-    .addHelpText('after', '\nExample:\n  npm run soak -- --minutes 10\n  chainrep sim soak --minutes 2 --faults crash,disk --json\n')
+  // the run options (--ticks, --faults, --json, ...) are sim's: commander parses them on
+  // the parent wherever they appear, so soak reads them from there
+  sim
+    .command('soak')
+    .description('run seeds one after another until the time is up; report seeds run, simulated hours and failing seeds (takes every sim run option)')
+    .option('--minutes <M>', 'wall-clock minutes to run', '1')
+    .option('--seed-start <S>', 'first seed', '1')
+    .option('--max-seeds <n>', 'stop after this many seeds even if time remains')
+    .addHelpText('after', '\nExamples:\n  npm run soak -- --minutes 10\n  chainrep sim soak --minutes 2 --faults crash,disk --json\n')
     .action(
-      action((raw: Record<string, unknown>) => {
+      action((own: Record<string, unknown>, cmd: Command) => {
+        const parent = cmd.parent?.opts() ?? {};
+        const raw: Record<string, unknown> = { ...parent, ...own };
+        delete raw.seed;
+        delete raw.replay;
+        delete raw.shrink;
         const o = decodeOptions(
           { ...RUN_CODECS, minutes: intArg(0, 10_000), seedStart: intArg(0, 2 ** 32 - 1), maxSeeds: optional(intArg(1, 100_000_000)) },
           raw,
