@@ -5,7 +5,7 @@
  *   meta.log := record*          record := len:u32be crc32c(body):u32be body:byte[len]
  *   body      = UTF-8 JSON of a StoreRecord
  *   data/<n>.dat = one chunk image (a committed or pending version's whole chunk), raw;
- *                  its length and CRC-32C are in the record that references it.
+ *                  its length and checksum are in the record that references it.
  */
 import * as t from 'io-ts';
 import { ChunkId, ClientId } from './ids';
@@ -17,8 +17,13 @@ const U32 = intRange('uint32', 0, 0xffffffff);
 
 export const SumRecord = t.type({ h1: I32, h2: I32 }, 'ChecksumState');
 
-/** A data file: data/<file>.dat, `len` bytes with CRC-32C `crc`. file 0 = empty image, no file. */
-export const FileRef = t.type({ file: Nat, len: Nat, crc: U32 }, 'FileRef');
+/**
+ * A data file: data/<file>.dat, `len` bytes. file 0 = empty image, no file. A chunk
+ * image is verified against the chunk checksum its record carries (`sum`, computed by
+ * the target anyway); other files (a forwarded delta that is not part of the image)
+ * carry a CRC-32C `crc`.
+ */
+export const FileRef = t.intersection([t.type({ file: Nat, len: Nat }), t.partial({ crc: U32 })], 'FileRef');
 export type FileRef = t.TypeOf<typeof FileRef>;
 
 export const ClientTagRecord = t.type({ client: ClientId, channel: Nat, seq: Nat }, 'ClientTag');

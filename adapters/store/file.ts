@@ -6,7 +6,9 @@
  *                 One record per persist call, so a batch is all-or-nothing. The first
  *                 record is a snapshot of the whole state (written at open and at compaction).
  *   data/<n>.dat  one chunk image (a committed or a pending version's whole chunk); its
- *                 length and CRC-32C live in the record that references it. A new version
+ *                 length and chunk checksum (`sum`, core/craq/checksum.ts, which the target
+ *                 computed anyway) live in the record that references it. Bytes that are
+ *                 not an image (a forwarded delta outside it) carry a CRC-32C instead. A new version
  *                 is a new file; a commit references the pending version's file (the very
  *                 same bytes), so committing writes only a small record. A file is deleted
  *                 once a durable record no longer references it.
@@ -21,7 +23,7 @@
  *
  * Recovery at open: read meta.log; stop at the first record that is cut short or whose
  * CRC-32C fails (a torn append) and drop it and everything after it; verify every
- * referenced data file's length and CRC-32C (a bad committed image drops the chunk, a
+ * referenced data file's length and checksum (a bad committed image drops the chunk, a
  * bad pending image drops the pending version; counted in `recovery.tornDiscarded`);
  * delete data files nothing references (a crash between steps 1 and 2); then write a
  * fresh snapshot log (temp file + fsync + rename + fsync of the directory) carrying the
@@ -43,6 +45,7 @@ import { decodeWith } from '../../spec/decode';
 import { BatchRecord, ChunkRecord, FileRef, PendingRecord, SnapshotRecord, StoreRecord } from '../../spec/store';
 import { ChunkReplica, PendingVersion, RetryEntry } from '../../core/craq/target';
 import { crc32c } from './crc32c';
+import { checksumStateOf } from '../../core/craq/checksum';
 import { ChunkStore, LoadedState, PersistBatch, RecoveryReport, StoreCounters } from './types';
 
 export type FsyncPolicy = 'always' | 'never';
@@ -60,7 +63,7 @@ const LOG = 'meta.log';
 const LOG_TMP = 'meta.log.tmp';
 const DATA = 'data';
 const RECORD_HEAD = 8;
-const EMPTY_REF: FileRef = { file: 0, len: 0, crc: 0 };
+const EMPTY_REF: FileRef = { file: 0, len: 0 };
 const EMPTY = new Uint8Array(0);
 
 /** Thrown when a CRC-valid record fails its codec: not a torn write but a bug or a foreign file; names the field. */
@@ -231,14 +234,22 @@ export class FileChunkStore implements ChunkStore {
     const store = new FileChunkStore(dir, epoch + 1, nextFile, o);
     const chunks = new Map<ChunkId, ChunkReplica>();
     const cache = new Map<number, Uint8Array | null>();
-    const readRef = async (ref: FileRef): Promise<Uint8Array | null> => {
+    /** A referenced file's bytes if its length and checksum (CRC-32C, or the image's chunk sum) hold, else null. */
+    const readRef = async (ref: FileRef, sum?: { h1: number; h2: number }): Promise<Uint8Array | null> => {
       if (ref.file === 0) return ref.len === 0 ? EMPTY : null;
       const hit = cache.get(ref.file);
       if (hit !== undefined) return hit;
       let bytes: Uint8Array | null;
       try {
         const b = await fs.promises.readFile(path.join(dir, DATA, dataName(ref.file)));
-        bytes = b.length === ref.len && crc32c(b) === ref.crc ? new Uint8Array(b.buffer, b.byteOffset, b.length) : null;
+        const u = new Uint8Array(b.buffer, b.byteOffset, b.length);
+        let ok = b.length === ref.len;
+        if (ok && ref.crc !== undefined) ok = crc32c(u) === ref.crc;
+        else if (ok && sum !== undefined) {
+          const s = checksumStateOf(u);
+          ok = s.h1 === sum.h1 && s.h2 === sum.h2;
+        } else ok = false;
+        bytes = ok ? u : null;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
         bytes = null;
@@ -247,7 +258,7 @@ export class FileChunkStore implements ChunkStore {
       return bytes;
     };
     for (const [id, c] of meta) {
-      const data = await readRef(c.data);
+      const data = await readRef(c.data, c.sum);
       if (data === null) {
         tornDiscarded++;
         continue;
@@ -256,7 +267,7 @@ export class FileChunkStore implements ChunkStore {
       let pending: PendingVersion | undefined;
       if (c.pending) {
         const p = c.pending;
-        const pdata = await readRef(p.data);
+        const pdata = await readRef(p.data, p.sum);
         const delta = p.delta ? await readRef(p.delta) : pdata === null ? null : pdata.subarray(p.offset, p.offset + p.deltaLen);
         if (pdata === null || delta === null || delta.length !== p.deltaLen) {
           tornDiscarded++;
@@ -287,7 +298,7 @@ export class FileChunkStore implements ChunkStore {
   }
 
   private remember(bytes: Uint8Array, ref: FileRef): void {
-    if (ref.file === 0) return;
+    if (ref.file === 0 || ref.crc !== undefined) return;
     let live = this.liveRefs.get(ref.file);
     if (!live) {
       live = { ...ref, alive: true };
@@ -343,24 +354,29 @@ export class FileChunkStore implements ChunkStore {
     if (this.failed) throw this.failed;
   }
 
-  /** The file holding `bytes`: an existing one, or a new one scheduled for writing. */
-  private refFor(bytes: Uint8Array, writes: Map<number, Uint8Array>): FileRef {
+  /**
+   * The file holding `bytes`: an existing one, or a new one scheduled for writing. A chunk
+   * image (`image`) is checked at recovery against its record's chunk sum, so it needs no
+   * CRC here (the target computed that sum already: no extra pass over 1 MiB); other
+   * bytes get a CRC-32C.
+   */
+  private refFor(bytes: Uint8Array, writes: Map<number, Uint8Array>, image: boolean): FileRef {
     if (bytes.length === 0) return EMPTY_REF;
     const k = this.known.get(bytes);
-    if (k && k.alive) return { file: k.file, len: k.len, crc: k.crc };
-    const ref: LiveRef = { file: this.nextFile++, len: bytes.length, crc: crc32c(bytes), alive: true };
+    if (k && k.alive && (image || k.crc !== undefined)) return refOf(k);
+    const ref: LiveRef = image ? { file: this.nextFile++, len: bytes.length, alive: true } : { file: this.nextFile++, len: bytes.length, crc: crc32c(bytes), alive: true };
     this.liveRefs.set(ref.file, ref);
-    this.known.set(bytes, ref);
+    if (image) this.known.set(bytes, ref);
     writes.set(ref.file, bytes);
-    return { file: ref.file, len: ref.len, crc: ref.crc };
+    return refOf(ref);
   }
 
   private recordOf(r: ChunkReplica, writes: Map<number, Uint8Array>): ChunkRecord {
-    const data = this.refFor(r.data, writes);
+    const data = this.refFor(r.data, writes, true);
     const base = { commitVer: r.commitVer, chainVer: r.chainVer, sum: { h1: r.sum.h1, h2: r.sum.h2 }, data };
     const p = r.pending;
     if (!p) return base;
-    const pdata = this.refFor(p.data, writes);
+    const pdata = this.refFor(p.data, writes, true);
     const inline = p.offset + p.delta.length <= p.data.length && sameBytes(p.delta, p.data.subarray(p.offset, p.offset + p.delta.length));
     const pending: PendingRecord = {
       ver: p.ver,
@@ -370,7 +386,7 @@ export class FileChunkStore implements ChunkStore {
       deltaLen: p.delta.length,
       full: p.full,
       data: pdata,
-      ...(inline ? {} : { delta: this.refFor(p.delta, writes) }),
+      ...(inline ? {} : { delta: this.refFor(p.delta, writes, false) }),
     };
     return { ...base, pending };
   }
@@ -516,6 +532,10 @@ export class FileChunkStore implements ChunkStore {
     await this.log?.close();
     this.log = undefined;
   }
+}
+
+function refOf(r: LiveRef): FileRef {
+  return r.crc === undefined ? { file: r.file, len: r.len } : { file: r.file, len: r.len, crc: r.crc };
 }
 
 function filesOf(c: ChunkRecord): FileRef[] {
