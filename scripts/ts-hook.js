@@ -1,5 +1,6 @@
-// Lets the cluster tests start real processes straight from the TypeScript sources:
-// `node -r test/adapters/runtime/ts-hook.js adapters/runtime/entry.ts ...`. Transpile only
+// Lets tests and development runs start cluster processes straight from the TypeScript
+// sources: `node -r scripts/ts-hook.js adapters/runtime/entry.ts ...` (adapters/cli/cluster.ts
+// uses it when no compiled dist/ entry exists next to it). Transpile only
 // (the sources are type-checked by `npm test`'s tsc step; isolatedModules makes this safe).
 // Output is cached by content hash in the OS temp dir, so the compiler is loaded only on a
 // miss (process start-up drops from ~2 s to ~0.3 s of CPU).

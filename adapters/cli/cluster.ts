@@ -30,8 +30,17 @@ import { resolverOf } from '../runtime/process';
 import { action, boolFlagDefault, CliError, decodeOptions, EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, optional, printJson, Register } from './common';
 
 export const SPEC_FILE = 'cluster.json';
-/** The process entry (adapters/runtime/entry.ts, compiled next to this file's folder). */
-export const DEFAULT_ENTRY = path.join(__dirname, '..', 'runtime', 'entry.js');
+/**
+ * How to start a cluster process: the compiled entry (dist/adapters/runtime/entry.js), or,
+ * when running from the TypeScript sources (ts-jest, development), entry.ts through the
+ * transpile-only require hook scripts/ts-hook.js.
+ */
+export function defaultEntry(): { entryJs: string; nodeArgs: string[] } {
+  const js = path.join(__dirname, '..', 'runtime', 'entry.js');
+  if (fs.existsSync(js)) return { entryJs: js, nodeArgs: [] };
+  const root = path.resolve(__dirname, '..', '..');
+  return { entryJs: path.join(root, 'adapters', 'runtime', 'entry.ts'), nodeArgs: ['-r', path.join(root, 'scripts', 'ts-hook.js')] };
+}
 export const STATE_FILE = 'state.json';
 
 export function ringLayout(nodes: number, replicas: number): ChainLayout {
@@ -65,7 +74,7 @@ export interface UpOptions {
   readonly chunkSizeBytes?: number;
   readonly fsync?: 'always' | 'never';
   readonly timings?: Partial<ClusterSpec['timings']>;
-  /** The process entry script (default: dist's adapters/runtime/entry.js). */
+  /** The process entry script (default: defaultEntry()). */
   readonly entryJs?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** Extra node arguments before the entry (tests: a TypeScript require hook). */
@@ -91,11 +100,14 @@ export function writeState(s: ClusterState): void {
 }
 
 /** Start one cluster process (detached, logs in DIR/logs); returns its pid. */
-export function spawnProcess(spec: ClusterSpec, role: 'node' | 'manager', id: number, entryJs: string = DEFAULT_ENTRY, env?: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): number {
+export function spawnProcess(spec: ClusterSpec, role: 'node' | 'manager', id: number, entryJs?: string, env?: NodeJS.ProcessEnv, nodeArgs?: readonly string[]): number {
+  const d = defaultEntry();
+  const entry = entryJs ?? d.entryJs;
+  const args = nodeArgs ?? (entryJs === undefined ? d.nodeArgs : []);
   const logs = path.join(spec.dir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
   const out = fs.openSync(path.join(logs, `${role}-${id}.log`), 'a');
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, entryJs, role, '--dir', spec.dir, '--id', String(id)], {
+  const child: ChildProcess = spawn(process.execPath, [...args, entry, role, '--dir', spec.dir, '--id', String(id)], {
     detached: true,
     stdio: ['ignore', out, out],
     env: env ?? process.env,
@@ -150,12 +162,11 @@ export async function clusterUp(o: UpOptions): Promise<ClusterState> {
     layout: ringLayout(o.nodes, o.replicas),
   };
   fs.writeFileSync(path.join(dir, SPEC_FILE), JSON.stringify(ClusterSpec.encode(spec), null, 2) + '\n');
-  const entryJs = o.entryJs ?? DEFAULT_ENTRY;
   const state: ClusterState = {
     spec,
     pids: {
-      managers: Object.fromEntries(spec.managers.map((m) => [String(m.id), spawnProcess(spec, 'manager', m.id, entryJs, o.env, o.nodeArgs)])),
-      nodes: Object.fromEntries(spec.nodes.map((n) => [String(n.id), spawnProcess(spec, 'node', n.id, entryJs, o.env, o.nodeArgs)])),
+      managers: Object.fromEntries(spec.managers.map((m) => [String(m.id), spawnProcess(spec, 'manager', m.id, o.entryJs, o.env, o.nodeArgs)])),
+      nodes: Object.fromEntries(spec.nodes.map((n) => [String(n.id), spawnProcess(spec, 'node', n.id, o.entryJs, o.env, o.nodeArgs)])),
       etcd: etcdPid,
     },
     etcdDataDir,

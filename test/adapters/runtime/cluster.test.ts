@@ -30,8 +30,9 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 
 const repo = path.resolve(__dirname, '../../..');
+// from the TypeScript sources through the transpile-only hook (no build step)
 const entryTs = path.join(repo, 'adapters/runtime/entry.ts');
-const nodeArgs = ['-r', path.join(__dirname, 'ts-hook.js')];
+const nodeArgs = ['-r', path.join(repo, 'scripts/ts-hook.js')];
 
 let dir: string;
 let state: ClusterState | undefined;
