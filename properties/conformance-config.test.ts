@@ -6,17 +6,17 @@
 import { MemoryConfigStore } from '../adapters/config/memory';
 import { MemoryElection } from '../adapters/config/memory-election';
 import { ConfigStore, CompareAndPut } from '../core/chain/config-store';
-import { configStoreConformance, leaderExclusivity } from './conformance-config';
+import { checkConfigStoreConformance, checkLeaderExclusivity } from './conformance-config';
 
 const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() % 2147483647;
 
 describe(`config conformance (seed ${seed})`, () => {
   test('memory store agrees with the reference', async () => {
-    await configStoreConformance(async () => ({ store: new MemoryConfigStore(), prefix: 'p' }), { numRuns: 200, seed });
+    await checkConfigStoreConformance(async () => ({ store: new MemoryConfigStore(), prefix: 'p' }), { numRuns: 200, seed });
   });
 
   test('memory election: leader exclusivity and fencing', async () => {
-    await leaderExclusivity(
+    await checkLeaderExclusivity(
       async () => {
         const store = new MemoryConfigStore();
         const election = new MemoryElection(store, 'e');
@@ -31,12 +31,12 @@ describe(`config conformance (seed ${seed})`, () => {
       const m = new MemoryConfigStore();
       return { get: (k) => m.get(k), range: (p) => m.range(p), compareAndPut: (op: CompareAndPut) => m.compareAndPut({ compare: [], puts: op.puts }) };
     };
-    await expect(configStoreConformance(async () => ({ store: broken(), prefix: 'p' }), { numRuns: 200, seed })).rejects.toThrow(/compareAndPut/);
+    await expect(checkConfigStoreConformance(async () => ({ store: broken(), prefix: 'p' }), { numRuns: 200, seed })).rejects.toThrow(/compareAndPut/);
   });
 
   test('non-vacuity: an election whose fence never expires fails leader exclusivity', async () => {
     await expect(
-      leaderExclusivity(
+      checkLeaderExclusivity(
         async () => {
           const store = new MemoryConfigStore();
           const election = new MemoryElection(store, 'e');

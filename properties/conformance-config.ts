@@ -3,16 +3,16 @@
  * own CI: run them against your ConfigStore / Election from jest or any runner; each
  * returns a promise that rejects with fast-check's report (seed and shrunk counterexample).
  *
- *   import { configStoreConformance, leaderExclusivity } from 'chainrep/properties';
- *   await configStoreConformance(async () => ({ store: myStore, prefix: `t/${n++}` }), { numRuns: 20 });
- *   await leaderExclusivity(async () => ({ store, election: myElection(prefix), prefix }), { numRuns: 10 });
+ *   import { checkConfigStoreConformance, checkLeaderExclusivity } from 'chainrep/properties';
+ *   await checkConfigStoreConformance(async () => ({ store: myStore, prefix: `t/${n++}` }), { numRuns: 20 });
+ *   await checkLeaderExclusivity(async () => ({ store, election: myElection(prefix), prefix }), { numRuns: 10 });
  *
- * configStoreConformance: random get / range / compare-and-put sequences agree with the
+ * checkConfigStoreConformance: random get / range / compare-and-put sequences agree with the
  * reference (adapters/config/memory.ts): a compare-and-put succeeds exactly when every
  * compared key is at the given revision (0 = absent), then all its puts share one new
  * revision, larger than every earlier one; gets and ranges return the last values put.
  *
- * leaderExclusivity: random campaign / resign / crash / fenced-write sequences over three
+ * checkLeaderExclusivity: random campaign / resign / crash / fenced-write sequences over three
  * candidates; after every command at most one candidate believes it leads (INV-LEADER-1);
  * a write fenced by a leadership that ended always fails at the store, one fenced by the
  * current leadership always succeeds (INV-LEADER-2); whenever some candidate campaigns, one
@@ -22,6 +22,7 @@ import fc from 'fast-check';
 import type { ConfigStore } from '../core/chain/config-store';
 import { MemoryConfigStore } from '../adapters/config/memory';
 import { Candidate, Election, Leadership, fencedStore } from '../adapters/config/election';
+import { ConformanceOptions } from './conformance-store';
 
 export interface StoreSubject {
   readonly store: ConfigStore;
@@ -38,9 +39,7 @@ export interface ElectionSubject {
   dispose?(): Promise<void>;
 }
 
-export interface SuiteOptions {
-  readonly numRuns?: number;
-  readonly seed?: number;
+export interface ElectionConformanceOptions extends ConformanceOptions {
   /** How long a campaigning candidate may wait to be elected (default 10 s). */
   readonly electTimeoutMs?: number;
 }
@@ -74,7 +73,7 @@ async function assertWithCause(p: Promise<void>): Promise<void> {
   }
 }
 
-export async function configStoreConformance(make: () => Promise<StoreSubject>, opts: SuiteOptions = {}): Promise<void> {
+export async function checkConfigStoreConformance(make: () => Promise<StoreSubject>, opts: ConformanceOptions = {}): Promise<void> {
   await assertWithCause(fc.assert(
     fc.asyncProperty(fc.array(storeOpArb, { minLength: 1, maxLength: 25 }), async (ops) => {
       const subject = await make();
@@ -164,7 +163,7 @@ interface Slot {
   readonly held: Leadership[];
 }
 
-export async function leaderExclusivity(make: () => Promise<ElectionSubject>, opts: SuiteOptions = {}): Promise<void> {
+export async function checkLeaderExclusivity(make: () => Promise<ElectionSubject>, opts: ElectionConformanceOptions = {}): Promise<void> {
   const electTimeoutMs = opts.electTimeoutMs ?? 10_000;
   await assertWithCause(fc.assert(
     fc.asyncProperty(fc.array(electionCmdArb, { minLength: 1, maxLength: 14 }), async (cmds) => {

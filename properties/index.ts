@@ -2,3 +2,4 @@
 export {};
 export * from './conformance-store';
 export * from './conformance-transport';
+export * from './conformance-config';

@@ -2,7 +2,7 @@
  * The etcd config store and election against a REAL etcd (Debian's etcd-server, installed
  * by scripts/ensure-etcd.sh when missing) on 127.0.0.1, a temporary data dir, free ports;
  * stopped at the end. Checks: the store behaves like the in-memory reference
- * (configStoreConformance), leader exclusivity and fencing (leaderExclusivity), the chain
+ * (checkConfigStoreConformance), leader exclusivity and fencing (checkLeaderExclusivity), the chain
  * manager persists / restores / is fenced through etcd, and a leader that stops renewing
  * (as after kill -9) loses office within its TTL to the next candidate.
  */
@@ -15,7 +15,7 @@ import { fencedStore } from '../../../adapters/config/election';
 import { FencingError, ManagerPersistence, runManagerEffects, startManager } from '../../../adapters/config/manager-store';
 import { ManagerConfig, step } from '../../../core/chain/manager';
 import { chainId, nodeId, targetId } from '../../../spec/ids';
-import { configStoreConformance, leaderExclusivity } from '../../../properties/conformance-config';
+import { checkConfigStoreConformance, checkLeaderExclusivity } from '../../../properties/conformance-config';
 
 const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() % 2147483647;
 let etcd: EtcdServer;
@@ -40,14 +40,14 @@ const noSinks = { publish: () => undefined };
 describe(`etcd config store (seed ${seed})`, () => {
   test('conformance: compare-and-put, get and range agree with the in-memory reference', async () => {
     const store = new EtcdConfigStore(client);
-    await configStoreConformance(async () => ({ store, prefix: `conf/${run++}` }), { numRuns: 25, seed });
+    await checkConfigStoreConformance(async () => ({ store, prefix: `conf/${run++}` }), { numRuns: 25, seed });
   }, 60_000);
 
   test('conformance: leader exclusivity and fencing with etcd lease elections (3 candidates, own client each)', async () => {
     const store = new EtcdConfigStore(client);
     const clients = [0, 1, 2].map(() => etcdClient(etcd.url));
     try {
-      await leaderExclusivity(
+      await checkLeaderExclusivity(
         async () => {
           const prefix = `elect/${run++}`;
           const elections = clients.map((c) => new EtcdElection(c, prefix, { ttlS: 1, pollMs: 25 }));
