@@ -12,6 +12,7 @@
  * chunks). Everything (client, three targets, their stores) shares one event loop, so
  * the figures are a lower bound on what three processes would do.
  */
+import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -30,11 +31,15 @@ import { Chain } from './craq';
 
 const MiB = 1024 * 1024;
 const CHAIN = chainId(1);
+export const BENCH_TABLE: RoutingTable = {
+  version: 1,
+  chains: [{ id: CHAIN, version: 1, targets: [1, 2, 3].map((i) => ({ target: targetId(i), node: nodeId(i), state: 'serving' as const })) }],
+};
 const TARGET_KINDS = new Set(['write', 'forward', 'ack', 'read', 'versionQuery', 'versionReply']);
 
 const peerOf = (to: SendEffect['to']) => (to.kind === 'target' ? `target:${to.id}` : `client:${to.id}`);
 
-class BenchTarget {
+export class BenchTarget {
   state: TargetState = initialTargetState();
   constructor(
     readonly cfg: TargetConfig,
@@ -78,7 +83,9 @@ class BenchTarget {
 }
 
 interface Cluster {
+  /** In-process targets (empty when they run as child processes). */
   targets: BenchTarget[];
+  children: ChildProcess[];
   client: TcpTransport<CraqMessage>;
   dirs: string[];
   waiting: Map<string, () => void>;
@@ -86,30 +93,55 @@ interface Cluster {
   seqs: number[];
 }
 
+function clientFor(eps: Map<string, Endpoint>): Promise<{ client: TcpTransport<CraqMessage>; waiting: Map<string, () => void> }> {
+  return TcpTransport.create<CraqMessage>({ self: 'client:1', codec: craqWireCodec, resolve: (p) => eps.get(p) }).then((client) => {
+    const waiting = new Map<string, () => void>();
+    client.onMessage((m) => {
+      const r = m.msg;
+      const key = r.kind === 'writeReply' ? `w${r.channel}/${r.seq}` : r.kind === 'readReply' ? `r${r.reqId}` : '';
+      if (r.kind === 'writeReply' && !r.ok) throw new Error(`bench write failed: ${r.code}`);
+      if (r.kind === 'readReply' && !r.ok) throw new Error(`bench read failed: ${r.code}`);
+      waiting.get(key)?.();
+      waiting.delete(key);
+    });
+    return { client, waiting };
+  });
+}
+
+/** Three targets as child processes (bench/adapters-node.ts), so their steps run on separate cores. */
+export async function startProcessCluster(fsync: FsyncPolicy): Promise<Cluster> {
+  const dirs = [1, 2, 3].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'chainrep-bench-')));
+  const children = [1, 2, 3].map((i) => fork(path.join(__dirname, 'adapters-node.js'), [String(i), dirs[i - 1], fsync], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const ports = await Promise.all(children.map((c) => new Promise<number>((resolve, reject) => {
+    c.once('message', (m) => resolve((m as { port: number }).port));
+    c.once('exit', (code) => reject(new Error(`bench target exited with ${code}`)));
+  })));
+  const eps = new Map<string, Endpoint>(ports.map((port, i) => [`target:${i + 1}`, { host: '127.0.0.1', port }]));
+  const peers = Object.fromEntries(eps);
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    c.once('message', () => resolve());
+    c.send({ peers });
+  })));
+  const { client, waiting } = await clientFor(eps);
+  return { targets: [], children, client, dirs, waiting, seqs: [] };
+}
+
 export async function startCluster(fsync: FsyncPolicy): Promise<Cluster> {
   const eps = new Map<string, Endpoint>();
-  const table: RoutingTable = {
-    version: 1,
-    chains: [{ id: CHAIN, version: 1, targets: [1, 2, 3].map((i) => ({ target: targetId(i), node: nodeId(i), state: 'serving' as const })) }],
-  };
+  const table = BENCH_TABLE;
   const dirs = [1, 2, 3].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'chainrep-bench-')));
   const targets = await Promise.all([1, 2, 3].map((i) => BenchTarget.start(targetId(i), dirs[i - 1], fsync, eps, table)));
-  const client = await TcpTransport.create<CraqMessage>({ self: 'client:1', codec: craqWireCodec, resolve: (p) => eps.get(p) });
-  const waiting = new Map<string, () => void>();
-  client.onMessage((m) => {
-    const r = m.msg;
-    const key = r.kind === 'writeReply' ? `w${r.channel}/${r.seq}` : r.kind === 'readReply' ? `r${r.reqId}` : '';
-    if (r.kind === 'writeReply' && !r.ok) throw new Error(`bench write failed: ${r.code}`);
-    if (r.kind === 'readReply' && !r.ok) throw new Error(`bench read failed: ${r.code}`);
-    waiting.get(key)?.();
-    waiting.delete(key);
-  });
-  return { targets, client, dirs, waiting, seqs: [] };
+  const { client, waiting } = await clientFor(eps);
+  return { targets, children: [], client, dirs, waiting, seqs: [] };
 }
 
 export async function stopCluster(c: Cluster): Promise<void> {
   await c.client.close();
   for (const t of c.targets) await t.stop();
+  await Promise.all(c.children.map((ch) => new Promise<void>((resolve) => {
+    ch.once('exit', () => resolve());
+    ch.send({ stop: true });
+  })));
   for (const d of c.dirs) fs.rmSync(d, { recursive: true, force: true });
 }
 
@@ -217,6 +249,19 @@ export const bench: BenchModule = {
         }
         const st = c.targets.map((t) => t.store.counters());
         rows.push({ name: `  store fsyncs per persist, fsync ${fsync}`, value: st.reduce((a, s) => a + s.fsyncs, 0) / Math.max(1, st.reduce((a, s) => a + s.persists, 0)), unit: '', note: 'group commit shares fsyncs' });
+      } finally {
+        await stopCluster(c);
+      }
+    }
+    {
+      const c = await startProcessCluster('never');
+      try {
+        const w1 = await drive(c, 'write', MiB, 8, ms, chunks(16));
+        rows.push({ name: 'write 1 MiB x3 replicas, 3 target processes, fsync never', value: MBs(w1.bytesPerSec), unit: 'MB/s', baseline: loop3, note: `${w1.opsPerSec.toFixed(0)} writes/s; goal ratio >= 0.5` });
+        const r1 = await drive(c, 'read', MiB, 8, ms, chunks(16));
+        rows.push({ name: 'read 1 MiB, 3 target processes', value: MBs(r1.bytesPerSec), unit: 'MB/s', baseline: loop1, note: 'goal ratio >= 0.7' });
+        const w4 = await drive(c, 'write', 4096, 32, ms, chunks(256));
+        rows.push({ name: 'write 4 KiB x3 replicas, 3 target processes, fsync never', value: w4.opsPerSec, unit: 'writes/s' });
       } finally {
         await stopCluster(c);
       }
