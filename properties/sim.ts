@@ -16,6 +16,7 @@ import type { ChunkId } from '../spec/ids';
 import { FaultEvent, FaultSchedule } from '../spec/sim';
 import { ClusterSim, SimOptions } from '../core/check/sim';
 import { hexOf } from '../core/craq/history';
+import type { CraqMutant } from '../core/craq/mutants';
 
 export const SIM_NODES = 4;
 export const SIM_REPLICAS = 3;
@@ -161,8 +162,8 @@ export const SIM_MODEL_OPTIONS: Partial<SimOptions> = {
 };
 
 /** Build the simulated cluster for one model-based run (no background workload). */
-export function simReal(seed: number, schedule: FaultSchedule, dirtyRead: '3fs' | 'craq'): SimReal {
-  const sim = new ClusterSim({ ...SIM_MODEL_OPTIONS, seed, schedule, dirtyRead });
+export function simReal(seed: number, schedule: FaultSchedule, dirtyRead: '3fs' | 'craq', mutant?: CraqMutant): SimReal {
+  const sim = new ClusterSim({ ...SIM_MODEL_OPTIONS, seed, schedule, dirtyRead, ...(mutant ? { mutant } : {}) });
   sim.setWorkEnd(-1);
   sim.runUntil(50); // first routing table delivered
   return { sim, chunks: sim.chunks };
