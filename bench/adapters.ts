@@ -55,7 +55,9 @@ export class BenchTarget {
     const { store, loaded } = await FileChunkStore.open({ dir, fsync });
     const runner = new PersistThenSend(
       store,
-      (s) => void t.send(peerOf(s.to), s.msg).catch(() => undefined),
+      (s) => {
+        if (s.kind === 'send') void t.send(peerOf(s.to), s.msg).catch(() => undefined);
+      },
       (e) => {
         throw e;
       },

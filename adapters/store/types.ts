@@ -18,7 +18,7 @@
  *     discarded; every persisted-and-acknowledged version is kept.
  */
 import { ChunkId } from '../../spec/ids';
-import { ChunkReplica, Durable, RetryEntry, SendEffect, TargetEffect } from '../../core/craq/target';
+import { ChunkReplica, Durable, RetryEntry, SendEffect, SyncSendEffect, TargetEffect } from '../../core/craq/target';
 import { PMap } from '../../core/pmap';
 
 /** One persist effect's durable part. */
@@ -84,9 +84,9 @@ export function durableFromLoaded(l: LoadedState): Durable {
 /**
  * Interprets a target's effects against a store and a sender, in order:
  *  - a `persist` is issued at once (stores keep call order, contract 3), and its
- *    `thenSend` goes out only after it resolved (DESIGN.md "durability orderings live in
+ *    `thenSend` and `thenSync` go out only after it resolved (DESIGN.md "durability orderings live in
  *    the types": a tail never acks before its write is durable);
- *  - a plain `send` waits for every persist issued before it (its step may reflect state
+ *  - a plain `send` or `syncSend` waits for every persist issued before it (its step may reflect state
  *    those persists are making durable, e.g. a read of a just-committed version), and
  *    goes out synchronously when none is outstanding;
  *  - other effects (scheduleTick, ignored) are returned for the caller.
@@ -99,7 +99,7 @@ export class PersistThenSend {
 
   constructor(
     private readonly store: ChunkStore,
-    private readonly sendFn: (s: SendEffect) => void,
+    private readonly sendFn: (s: SendEffect | SyncSendEffect) => void,
     private readonly onFatal: (e: unknown) => void,
   ) {}
 
@@ -120,7 +120,9 @@ export class PersistThenSend {
           .then(
             () => {
               this.outstanding--;
-              if (!this.failed) for (const s of e.thenSend) this.safeSend(s);
+              if (this.failed) return;
+              for (const s of e.thenSend) this.safeSend(s);
+              for (const s of e.thenSync ?? []) this.safeSend(s);
             },
             (err) => {
               this.outstanding--;
@@ -130,7 +132,7 @@ export class PersistThenSend {
               }
             },
           );
-      } else if (e.kind === 'send') {
+      } else if (e.kind === 'send' || e.kind === 'syncSend') {
         if (this.failed) continue;
         if (this.outstanding === 0) this.safeSend(e);
         else this.tail = this.tail.then(() => { if (!this.failed) this.safeSend(e); });
@@ -139,7 +141,7 @@ export class PersistThenSend {
     return rest;
   }
 
-  private safeSend(s: SendEffect): void {
+  private safeSend(s: SendEffect | SyncSendEffect): void {
     try {
       this.sendFn(s);
     } catch (err) {
