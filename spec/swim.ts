@@ -235,6 +235,28 @@ export function packetBytes(p: Packet): number {
   return n;
 }
 
+/**
+ * A datagram that fits a budget: 1..255 messages and at most `budgetBytes` encoded
+ * (memberlist UDPBufferSize, 1,400 by default). Decoding names the offending field.
+ */
+export function datagramWithin(budgetBytes: number) {
+  return new t.Type<Datagram, Datagram, unknown>(
+    `Datagram<=${budgetBytes}B`,
+    (u): u is Datagram => Datagram.is(u) && u.messages.length >= 1 && u.messages.length <= COMPOUND_MAX_MESSAGES && packetBytes(u) <= budgetBytes,
+    (u, c) => {
+      const r = Datagram.validate(u, c);
+      if (isLeft(r)) return r;
+      const d = r.right;
+      if (d.messages.length < 1 || d.messages.length > COMPOUND_MAX_MESSAGES)
+        return t.failure(u, t.appendContext(c, 'messages', Datagram.props.messages, d.messages), `a compound holds 1..${COMPOUND_MAX_MESSAGES} messages, got ${d.messages.length}`);
+      const n = packetBytes(d);
+      if (n > budgetBytes) return t.failure(u, t.appendContext(c, 'messages', Datagram.props.messages, d.messages), `${n} bytes exceeds the ${budgetBytes}-byte datagram budget`);
+      return t.success(d);
+    },
+    (a) => a,
+  );
+}
+
 // ------------------------------------------------------------------ binary codec
 
 class Writer {
@@ -394,7 +416,7 @@ export function decodePacket(bytes: Uint8Array, budgetBytes = DEFAULT_SWIM_CONFI
       const messages: unknown[] = [];
       for (let i = 0; i < count; i++) messages.push(readMessage(r, `messages.${i}`));
       if (!r.done) return left({ kind: 'DecodeError', field: '(root)', message: 'trailing bytes after the last message' });
-      return decodeWith(Datagram, { kind: 'compound', messages });
+      return decodeWith(datagramWithin(budgetBytes), { kind: 'compound', messages });
     }
     if (magic === STREAM_MAGIC) {
       const flags = r.u8('flags');

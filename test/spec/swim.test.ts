@@ -5,11 +5,13 @@ import {
   Message,
   Packet,
   PacketTooLarge,
+  datagramWithin,
   decodePacket,
   decodeSwimConfig,
   encodePacket,
   packetBytes,
 } from '../../spec/swim';
+import { decodeWith } from '../../spec/decode';
 import { EMPTY_TABLE, denseAliveTable, put, tableEntries } from '../../core/swim/table';
 
 const id = fc.integer({ min: 0, max: 2 ** 30 - 1 });
@@ -49,6 +51,20 @@ describe('SWIM packets (spec/swim.ts)', () => {
     const big = encodePacket(p, 65_507);
     const r = decodePacket(big);
     expect(isLeft(r) && r.left.message).toContain('exceeds 1400');
+  });
+
+  test('the io-ts datagram codec enforces the budget and the message count, naming the field', () => {
+    const within = datagramWithin(1400);
+    const small = { kind: 'compound', messages: [{ type: 'ack', seq: 1 }] };
+    expect(isRight(decodeWith(within, small))).toBe(true);
+    const big = { kind: 'compound', messages: Array.from({ length: 200 }, (_, i) => ({ type: 'suspect', member: 1_000_000 + i, incarnation: 2 ** 40, from: 2 })) };
+    const r = decodeWith(within, big);
+    expect(isLeft(r) && r.left).toMatchObject({ field: 'messages' });
+    expect(isLeft(r) && r.left.message).toContain('exceeds the 1400-byte');
+    const empty = decodeWith(within, { kind: 'compound', messages: [] });
+    expect(isLeft(empty) && empty.left.message).toContain('1..255');
+    const badField = decodeWith(within, { kind: 'compound', messages: [{ type: 'ping', seq: -1, target: 0 }] });
+    expect(isLeft(badField) && badField.left.field).toBe('messages.0.seq');
   });
 
   test('push-pull streams carry a whole member table and round-trip', () => {
