@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureEtcd } from '../../../adapters/config/etcd-server';
 import { ClusterState, StatusReply } from '../../../spec/runtime';
-import { clusterDown, clusterUp, queryStatus, spawnProcess, writeState } from '../../../adapters/cli/cluster';
+import { alive, clusterDown, clusterUp, queryStatus, spawnProcess, writeState } from '../../../adapters/cli/cluster';
 import { HistoryLine, LoadSummary, runLoad } from '../../../adapters/cli/load';
 import { connectClient } from '../../../adapters/runtime/process';
 import { ChainrepClient } from '../../../adapters/runtime/client';
@@ -202,6 +202,41 @@ describe('a local cluster of real processes', () => {
     const w0 = writesDone();
     await waitFor('10 more writes under the new leader', 20_000, async () => (writesDone() >= w0 + 10 ? true : undefined));
   }, 60_000);
+
+  test('a leader paused beyond its lease (SIGSTOP) is replaced; on resuming it stops acting: one leader', async () => {
+    // bring the killed manager back, as a follower
+    const dead = state!.spec.managers.find((m) => !alive(state!.pids.managers[String(m.id)]))!;
+    const pid = spawnProcess(state!.spec, 'manager', dead.id, entryTs, process.env, nodeArgs);
+    state = { ...state!, pids: { ...state!.pids, managers: { ...state!.pids.managers, [String(dead.id)]: pid } } };
+    writeState(state);
+    await waitFor('the restarted manager to answer as a follower', 30_000, async () => {
+      const st = await queryStatus(state!.spec, 800);
+      return st.some((s) => s.role === 'manager' && s.id === dead.id && !s.leader) ? true : undefined;
+    });
+    const leader = await waitFor('a leader', 10_000, leaderStatus);
+    const t0 = Date.now();
+    process.kill(leader.pid, 'SIGSTOP');
+    let next: StatusReply;
+    try {
+      next = await waitFor('the follower to lead', 30_000, async () => {
+        const l = await leaderStatus();
+        return l && l.id !== leader.id ? l : undefined;
+      });
+      figures.pausedLeaderReplacedMs = Date.now() - t0;
+    } finally {
+      process.kill(leader.pid, 'SIGCONT');
+    }
+    // the resumed process finds its lease gone and stops acting; it never leads alongside the new one
+    const t1 = Date.now();
+    await waitFor('exactly one leader after the resume', 20_000, async () => {
+      const st = await queryStatus(state!.spec, 800);
+      const leaders = st.filter((s) => s.role === 'manager' && s.leader);
+      return st.filter((s) => s.role === 'manager').length === 2 && leaders.length === 1 && leaders[0].id === next.id ? true : undefined;
+    });
+    figures.resumedLeaderStoodDownMs = Date.now() - t1;
+    const w0 = writesDone();
+    await waitFor('10 more writes after the pause', 20_000, async () => (writesDone() >= w0 + 10 ? true : undefined));
+  }, 120_000);
 
   test('the whole client history is linearizable (register model, per chunk)', async () => {
     stopLoad();
