@@ -3,7 +3,8 @@
  * from the store's files is decoded with these codecs before it becomes a ChunkReplica.
  *
  *   meta.log := record*          record := len:u32be crc32c(body):u32be body:byte[len]
- *   body      = UTF-8 JSON of a StoreRecord
+ *   body     := jsonLen:u32be json:byte[jsonLen] blob:byte[*]
+ *   json      = UTF-8 JSON of a StoreRecord; blob = the small images it inlines
  *   data/<n>.dat = one chunk image (a committed or pending version's whole chunk), raw;
  *                  its length and checksum are in the record that references it.
  */
@@ -18,12 +19,13 @@ const U32 = intRange('uint32', 0, 0xffffffff);
 export const SumRecord = t.type({ h1: I32, h2: I32 }, 'ChecksumState');
 
 /**
- * A data file: data/<file>.dat, `len` bytes. file 0 = empty image, no file. A chunk
+ * A data file: data/<file>.dat, `len` bytes. file 0 = no file: the empty image, or (with
+ * `at`) bytes inlined in this record's blob at offset `at` (small images). A chunk
  * image is verified against the chunk checksum its record carries (`sum`, computed by
  * the target anyway); other files (a forwarded delta that is not part of the image)
  * carry a CRC-32C `crc`.
  */
-export const FileRef = t.intersection([t.type({ file: Nat, len: Nat }), t.partial({ crc: U32 })], 'FileRef');
+export const FileRef = t.intersection([t.type({ file: Nat, len: Nat }), t.partial({ crc: U32, at: Nat })], 'FileRef');
 export type FileRef = t.TypeOf<typeof FileRef>;
 
 export const ClientTagRecord = t.type({ client: ClientId, channel: Nat, seq: Nat }, 'ClientTag');

@@ -55,9 +55,11 @@ export interface FileStoreOptions {
   readonly fsync?: FsyncPolicy;
   /** Rewrite meta.log as a snapshot once it grows past this. */
   readonly compactLogBytes?: number;
+  /** Images up to this size ride inside the log record instead of a file of their own (0 = never). */
+  readonly inlineMaxBytes?: number;
 }
 
-export const FILE_STORE_DEFAULTS = { fsync: 'always' as FsyncPolicy, compactLogBytes: 64 * 1024 * 1024 };
+export const FILE_STORE_DEFAULTS = { fsync: 'always' as FsyncPolicy, compactLogBytes: 64 * 1024 * 1024, inlineMaxBytes: 64 * 1024 };
 
 const LOG = 'meta.log';
 const LOG_TMP = 'meta.log.tmp';
@@ -98,22 +100,44 @@ interface Queued {
   readonly reject: (e: Error) => void;
 }
 
-function encodeRecord(r: StoreRecord): Buffer {
-  const body = Buffer.from(JSON.stringify(r), 'utf8');
-  const out = Buffer.allocUnsafe(RECORD_HEAD + body.length);
-  out.writeUInt32BE(body.length, 0);
-  out.writeUInt32BE(crc32c(body), 4);
-  body.copy(out, RECORD_HEAD);
+/** Small images a record carries in its blob. */
+class Blob {
+  readonly parts: Uint8Array[] = [];
+  len = 0;
+  add(b: Uint8Array): number {
+    const at = this.len;
+    this.parts.push(b);
+    this.len += b.length;
+    return at;
+  }
+}
+
+function encodeRecord(r: StoreRecord, blob: Blob): Buffer {
+  const json = Buffer.from(JSON.stringify(r), 'utf8');
+  const bodyLen = 4 + json.length + blob.len;
+  const out = Buffer.allocUnsafe(RECORD_HEAD + bodyLen);
+  out.writeUInt32BE(bodyLen, 0);
+  out.writeUInt32BE(json.length, RECORD_HEAD);
+  json.copy(out, RECORD_HEAD + 4);
+  let off = RECORD_HEAD + 4 + json.length;
+  for (const p of blob.parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  out.writeUInt32BE(crc32c(out.subarray(RECORD_HEAD)), 4);
   return out;
 }
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decode one CRC-valid record body; a codec failure is StoreCorrupt naming the field. */
-function decodeRecord(body: Uint8Array, at: number): StoreRecord {
+function decodeRecord(body: Buffer, at: number): { rec: StoreRecord; blob: Buffer } {
+  if (body.length < 4 || body.readUInt32BE(0) > body.length - 4) throw new StoreCorrupt(LOG, at, '(record)', 'json length beyond the record');
+  const jsonLen = body.readUInt32BE(0);
+  const blob = body.subarray(4 + jsonLen);
   let raw: unknown;
   try {
-    raw = JSON.parse(fatalUtf8.decode(body));
+    raw = JSON.parse(fatalUtf8.decode(body.subarray(4, 4 + jsonLen)));
   } catch (e) {
     throw new StoreCorrupt(LOG, at, '(record)', `not UTF-8 JSON: ${(e as Error).message}`);
   }
@@ -122,13 +146,13 @@ function decodeRecord(body: Uint8Array, at: number): StoreRecord {
   if (codec === undefined) throw new StoreCorrupt(LOG, at, 'k', `expected 'batch' or 'snapshot', got ${JSON.stringify(k)}`);
   const d = decodeWith(codec as t.Type<StoreRecord, unknown, unknown>, raw);
   if (isLeft(d)) throw new StoreCorrupt(LOG, at, d.left.field, d.left.message);
-  return d.right;
+  return { rec: d.right, blob };
 }
 
 /** Parse a log: the records before the first torn one, and where that one starts. */
-export function parseLog(buf: Uint8Array): { records: StoreRecord[]; validBytes: number; torn: boolean } {
+export function parseLog(buf: Uint8Array): { records: { rec: StoreRecord; blob: Buffer }[]; validBytes: number; torn: boolean } {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const records: StoreRecord[] = [];
+  const records: { rec: StoreRecord; blob: Buffer }[] = [];
   let off = 0;
   while (off < b.length) {
     if (b.length - off < RECORD_HEAD) return { records, validBytes: off, torn: true };
@@ -160,7 +184,9 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 export class FileChunkStore implements ChunkStore {
+  /** Each chunk's current record (for file reference counts) and replica (for snapshots). */
   private readonly meta = new Map<ChunkId, ChunkRecord>();
+  private readonly replicas = new Map<ChunkId, ChunkReplica>();
   private readonly retry = new Map<string, RetryEntry>();
   private readonly refs = new Map<number, number>();
   private readonly liveRefs = new Map<number, LiveRef>();
@@ -177,6 +203,7 @@ export class FileChunkStore implements ChunkStore {
   private readonly dataDir: string;
   private readonly policy: FsyncPolicy;
   private readonly compactLogBytes: number;
+  private readonly inlineMaxBytes: number;
 
   private constructor(
     readonly dir: string,
@@ -187,6 +214,7 @@ export class FileChunkStore implements ChunkStore {
     this.dataDir = path.join(dir, DATA);
     this.policy = o.fsync ?? FILE_STORE_DEFAULTS.fsync;
     this.compactLogBytes = o.compactLogBytes ?? FILE_STORE_DEFAULTS.compactLogBytes;
+    this.inlineMaxBytes = o.inlineMaxBytes ?? FILE_STORE_DEFAULTS.inlineMaxBytes;
   }
 
   /** Open (creating) the store in `o.dir`, recover, and load everything it holds. */
@@ -207,18 +235,18 @@ export class FileChunkStore implements ChunkStore {
     // replay
     let epoch = 0;
     let nextFile = 1;
-    const meta = new Map<ChunkId, ChunkRecord>();
+    const meta = new Map<ChunkId, { c: ChunkRecord; blob: Buffer }>();
     const retry = new Map<string, RetryEntry>();
-    for (const r of parsed.records) {
+    for (const { rec: r, blob } of parsed.records) {
       if (r.k === 'snapshot') {
         meta.clear();
         retry.clear();
-        for (const [id, c] of r.chunks) meta.set(id, c);
+        for (const [id, c] of r.chunks) meta.set(id, { c, blob });
         for (const [k, e] of r.retry) retry.set(k, e as RetryEntry);
         epoch = r.epoch;
         nextFile = r.nextFile;
       } else {
-        for (const [id, c] of r.chunks) meta.set(id, c);
+        for (const [id, c] of r.chunks) meta.set(id, { c, blob });
         for (const [k, e] of r.retry) retry.set(k, e as RetryEntry);
         for (const id of r.removed) meta.delete(id);
       }
@@ -235,8 +263,13 @@ export class FileChunkStore implements ChunkStore {
     const chunks = new Map<ChunkId, ChunkReplica>();
     const cache = new Map<number, Uint8Array | null>();
     /** A referenced file's bytes if its length and checksum (CRC-32C, or the image's chunk sum) hold, else null. */
-    const readRef = async (ref: FileRef, sum?: { h1: number; h2: number }): Promise<Uint8Array | null> => {
-      if (ref.file === 0) return ref.len === 0 ? EMPTY : null;
+    const readRef = async (ref: FileRef, blob: Buffer, sum?: { h1: number; h2: number }): Promise<Uint8Array | null> => {
+      if (ref.file === 0) {
+        if (ref.len === 0) return EMPTY;
+        // inlined: the record's CRC covered it; copy it out so the log buffer is not retained
+        if (ref.at === undefined || ref.at + ref.len > blob.length) return null;
+        return Uint8Array.from(blob.subarray(ref.at, ref.at + ref.len));
+      }
       const hit = cache.get(ref.file);
       if (hit !== undefined) return hit;
       let bytes: Uint8Array | null;
@@ -257,8 +290,8 @@ export class FileChunkStore implements ChunkStore {
       cache.set(ref.file, bytes);
       return bytes;
     };
-    for (const [id, c] of meta) {
-      const data = await readRef(c.data, c.sum);
+    for (const [id, { c, blob }] of meta) {
+      const data = await readRef(c.data, blob, c.sum);
       if (data === null) {
         tornDiscarded++;
         continue;
@@ -267,8 +300,8 @@ export class FileChunkStore implements ChunkStore {
       let pending: PendingVersion | undefined;
       if (c.pending) {
         const p = c.pending;
-        const pdata = await readRef(p.data, p.sum);
-        const delta = p.delta ? await readRef(p.delta) : pdata === null ? null : pdata.subarray(p.offset, p.offset + p.deltaLen);
+        const pdata = await readRef(p.data, blob, p.sum);
+        const delta = p.delta ? await readRef(p.delta, blob) : pdata === null ? null : pdata.subarray(p.offset, p.offset + p.deltaLen);
         if (pdata === null || delta === null || delta.length !== p.deltaLen) {
           tornDiscarded++;
           rec = { commitVer: c.commitVer, chainVer: c.chainVer, sum: c.sum, data: c.data };
@@ -280,7 +313,9 @@ export class FileChunkStore implements ChunkStore {
       store.remember(data, c.data);
       store.meta.set(id, rec);
       store.addRefs(rec, 1);
-      chunks.set(id, pending ? { commitVer: c.commitVer, data, sum: c.sum, chainVer: c.chainVer, pending } : { commitVer: c.commitVer, data, sum: c.sum, chainVer: c.chainVer });
+      const replica: ChunkReplica = pending ? { commitVer: c.commitVer, data, sum: c.sum, chainVer: c.chainVer, pending } : { commitVer: c.commitVer, data, sum: c.sum, chainVer: c.chainVer };
+      store.replicas.set(id, replica);
+      chunks.set(id, replica);
     }
     for (const [k, e] of retry) store.retry.set(k, e);
 
@@ -360,8 +395,9 @@ export class FileChunkStore implements ChunkStore {
    * CRC here (the target computed that sum already: no extra pass over 1 MiB); other
    * bytes get a CRC-32C.
    */
-  private refFor(bytes: Uint8Array, writes: Map<number, Uint8Array>, image: boolean): FileRef {
+  private refFor(bytes: Uint8Array, writes: Map<number, Uint8Array>, image: boolean, blob: Blob): FileRef {
     if (bytes.length === 0) return EMPTY_REF;
+    if (bytes.length <= this.inlineMaxBytes) return { file: 0, len: bytes.length, at: blob.add(bytes) };
     const k = this.known.get(bytes);
     if (k && k.alive && (image || k.crc !== undefined)) return refOf(k);
     const ref: LiveRef = image ? { file: this.nextFile++, len: bytes.length, alive: true } : { file: this.nextFile++, len: bytes.length, crc: crc32c(bytes), alive: true };
@@ -371,12 +407,12 @@ export class FileChunkStore implements ChunkStore {
     return refOf(ref);
   }
 
-  private recordOf(r: ChunkReplica, writes: Map<number, Uint8Array>): ChunkRecord {
-    const data = this.refFor(r.data, writes, true);
+  private recordOf(r: ChunkReplica, writes: Map<number, Uint8Array>, blob: Blob): ChunkRecord {
+    const data = this.refFor(r.data, writes, true, blob);
     const base = { commitVer: r.commitVer, chainVer: r.chainVer, sum: { h1: r.sum.h1, h2: r.sum.h2 }, data };
     const p = r.pending;
     if (!p) return base;
-    const pdata = this.refFor(p.data, writes, true);
+    const pdata = r.data === p.data ? data : this.refFor(p.data, writes, true, blob);
     const inline = p.offset + p.delta.length <= p.data.length && sameBytes(p.delta, p.data.subarray(p.offset, p.offset + p.delta.length));
     const pending: PendingRecord = {
       ver: p.ver,
@@ -386,7 +422,7 @@ export class FileChunkStore implements ChunkStore {
       deltaLen: p.delta.length,
       full: p.full,
       data: pdata,
-      ...(inline ? {} : { delta: this.refFor(p.delta, writes, false) }),
+      ...(inline ? {} : { delta: this.refFor(p.delta, writes, false, blob) }),
     };
     return { ...base, pending };
   }
@@ -413,15 +449,16 @@ export class FileChunkStore implements ChunkStore {
     this.alive();
     const writes = new Map<number, Uint8Array>();
     const records: Buffer[] = [];
-    const applied: [ChunkId, ChunkRecord | undefined][] = [];
+    const applied: [ChunkId, ChunkRecord | undefined, ChunkReplica | undefined][] = [];
     const retries: [string, RetryEntry][] = [];
     for (const b of batches) {
-      const chunks: [ChunkId, ChunkRecord][] = b.chunks.map(([id, r]) => [id, this.recordOf(r, writes)]);
+      const blob = new Blob();
+      const chunks: [ChunkId, ChunkRecord][] = b.chunks.map(([id, r]) => [id, this.recordOf(r, writes, blob)]);
       const retry = b.retry.map(([k, e]) => [k, e] as [string, RetryEntry]);
       const removed = [...(b.removed ?? [])];
-      records.push(encodeRecord({ k: 'batch', chunks, retry: retry as never, removed }));
-      for (const x of chunks) applied.push(x);
-      for (const id of removed) applied.push([id, undefined]);
+      records.push(encodeRecord({ k: 'batch', chunks, retry: retry as never, removed }, blob));
+      chunks.forEach(([id, rec], i) => applied.push([id, rec, b.chunks[i][1]]));
+      for (const id of removed) applied.push([id, undefined, undefined]);
       for (const x of retry) retries.push(x);
     }
     // 1. data before the records that reference them
@@ -436,13 +473,17 @@ export class FileChunkStore implements ChunkStore {
     const buf = records.length === 1 ? records[0] : Buffer.concat(records);
     await this.appendLog(buf);
     // 3. apply in memory; drop files nothing references any more
-    for (const [id, rec] of applied) {
+    for (const [id, rec, replica] of applied) {
       const old = this.meta.get(id);
       if (old) this.addRefs(old, -1);
-      if (rec) {
+      if (rec && replica) {
         this.meta.set(id, rec);
+        this.replicas.set(id, replica);
         this.addRefs(rec, 1);
-      } else this.meta.delete(id);
+      } else {
+        this.meta.delete(id);
+        this.replicas.delete(id);
+      }
     }
     for (const [k, e] of retries) this.retry.set(k, e);
     const dead: number[] = [];
@@ -483,13 +524,31 @@ export class FileChunkStore implements ChunkStore {
 
   /** Replace meta.log by one snapshot record: temp file + fsync + rename + fsync of the directory. */
   private async writeSnapshot(): Promise<void> {
-    const rec = encodeRecord({
-      k: 'snapshot',
-      epoch: this.epoch,
-      nextFile: this.nextFile,
-      chunks: [...this.meta],
-      retry: [...this.retry] as never,
-    });
+    // every chunk re-encoded from its replica: small images inlined again, large ones by the
+    // files already holding them (known by identity; anything unknown is written first)
+    const blob = new Blob();
+    const writes = new Map<number, Uint8Array>();
+    const chunks: [ChunkId, ChunkRecord][] = [...this.replicas].map(([id, r]) => [id, this.recordOf(r, writes, blob)]);
+    if (writes.size > 0) {
+      await Promise.all([...writes].map(([f, bytes]) => this.writeFile(f, bytes)));
+      if (this.policy === 'always') await fsyncDir(this.dataDir);
+      for (const [id, rec] of chunks) {
+        const old = this.meta.get(id);
+        if (old) this.addRefs(old, -1);
+        this.meta.set(id, rec);
+        this.addRefs(rec, 1);
+      }
+    }
+    const rec = encodeRecord(
+      {
+        k: 'snapshot',
+        epoch: this.epoch,
+        nextFile: this.nextFile,
+        chunks,
+        retry: [...this.retry] as never,
+      },
+      blob,
+    );
     const tmp = path.join(this.dir, LOG_TMP);
     const fh = await fs.promises.open(tmp, 'w');
     try {

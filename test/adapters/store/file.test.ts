@@ -106,7 +106,7 @@ function replica(bytes: number[], ver: number, pending?: number[]): ChunkReplica
 describe('file store recovery rules', () => {
   test('a corrupt committed image drops the chunk, a corrupt pending image drops only the pending version; both counted', async () => {
     const dir = tmpDir();
-    const { store } = await FileChunkStore.open({ dir, fsync: 'never' });
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
     await store.persist({ chunks: [[chunkId('a'), replica([1, 2, 3], 1)], [chunkId('b'), replica([4, 5], 1, [6, 7, 8])]], retry: [] });
     await store.close();
     const files = fs.readdirSync(path.join(dir, 'data')).sort((x, y) => parseInt(x) - parseInt(y));
@@ -119,7 +119,7 @@ describe('file store recovery rules', () => {
         fs.writeFileSync(p, b);
       }
     }
-    const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never' });
+    const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
     await s2.close();
     expect(loaded.chunks.has(chunkId('a'))).toBe(false);
     const b = loaded.chunks.get(chunkId('b'))!;
@@ -131,12 +131,12 @@ describe('file store recovery rules', () => {
 
   test('orphan data files (a crash between data write and log append) are deleted at open', async () => {
     const dir = tmpDir();
-    const { store } = await FileChunkStore.open({ dir, fsync: 'never' });
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
     await store.persist({ chunks: [[chunkId('a'), replica([1], 1)]], retry: [] });
     await store.close();
     fs.writeFileSync(path.join(dir, 'data', '999.dat'), Buffer.from('half'));
     fs.writeFileSync(path.join(dir, 'data', 'junk.tmp'), Buffer.from('x'));
-    const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never' });
+    const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
     expect(loaded.recovery.orphansDeleted).toBe(2);
     expect(fs.readdirSync(path.join(dir, 'data'))).toHaveLength(1);
     // file numbers never reuse an orphan's
@@ -147,7 +147,10 @@ describe('file store recovery rules', () => {
 
   test('a record with a valid CRC that fails its codec is refused with an error naming the field', async () => {
     const dir = tmpDir();
-    const body = Buffer.from(JSON.stringify({ k: 'batch', chunks: [['a', { commitVer: -1, chainVer: 0, sum: { h1: 0, h2: 0 }, data: { file: 0, len: 0, crc: 0 } }]], retry: [], removed: [] }));
+    const json = Buffer.from(JSON.stringify({ k: 'batch', chunks: [['a', { commitVer: -1, chainVer: 0, sum: { h1: 0, h2: 0 }, data: { file: 0, len: 0 } }]], retry: [], removed: [] }));
+    const jsonLen = Buffer.alloc(4);
+    jsonLen.writeUInt32BE(json.length, 0);
+    const body = Buffer.concat([jsonLen, json]);
     const head = Buffer.alloc(8);
     head.writeUInt32BE(body.length, 0);
     head.writeUInt32BE(crc32c(body), 4);
@@ -160,7 +163,7 @@ describe('file store recovery rules', () => {
 
   test('committing writes no chunk bytes again (the pending image file becomes the committed one); the old image is deleted one group later', async () => {
     const dir = tmpDir();
-    const { store } = await FileChunkStore.open({ dir, fsync: 'never' });
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
     const v1 = replica([1, 1, 1, 1], 1);
     await store.persist({ chunks: [[chunkId('a'), v1]], retry: [] });
     const withPending = { ...v1, pending: replica([2, 2, 2, 2], 1, [2, 2, 2, 2]).pending! };
@@ -177,6 +180,22 @@ describe('file store recovery rules', () => {
     const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never' });
     await s2.close();
     expect([...loaded.chunks.get(chunkId('a'))!.data]).toEqual([2, 2, 2, 2]);
+  });
+
+  test('small images ride inside the log record (no data file), large ones get files; both survive reopen and compaction', async () => {
+    const dir = tmpDir();
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 1024 });
+    const big = Array.from({ length: 5000 }, (_, i) => i & 0xff);
+    await store.persist({ chunks: [[chunkId('small'), replica([9, 8, 7], 1, [1, 2, 3, 4])], [chunkId('big'), replica(big, 1)]], retry: [] });
+    await store.close();
+    expect(fs.readdirSync(path.join(dir, 'data'))).toHaveLength(1);
+    for (let i = 0; i < 2; i++) {
+      const { store: s, loaded } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 1024 });
+      await s.close();
+      expect([...loaded.chunks.get(chunkId('small'))!.data]).toEqual([9, 8, 7]);
+      expect([...loaded.chunks.get(chunkId('small'))!.pending!.data]).toEqual([1, 2, 3, 4]);
+      expect([...loaded.chunks.get(chunkId('big'))!.data]).toEqual(big);
+    }
   });
 
   test('compaction (a tiny compactLogBytes) rewrites the log as a snapshot and loses nothing', async () => {
