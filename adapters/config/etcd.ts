@@ -140,16 +140,23 @@ class EtcdCandidate implements Candidate {
     const end = (reason: string) => {
       if (!leading) return;
       leading = false;
-      clearInterval(timer);
+      clearTimeout(timer);
       this.endLeadership = undefined;
       resolveLost(reason);
     };
     this.endLeadership = end;
     // self-fencing: no keepalive for a whole TTL means etcd may have expired us already
+    // (one re-armed timer, never setInterval)
     const ttlMs = this.election.opts.ttlS * 1000;
-    const timer = setInterval(() => {
+    let timer: NodeJS.Timeout;
+    const check = () => {
       if (Date.now() - this.lastKeepaliveMs > ttlMs) end(`no keepalive for ${Date.now() - this.lastKeepaliveMs} ms (ttl ${ttlMs} ms)`);
-    }, this.election.opts.pollMs);
+      else if (leading) {
+        timer = setTimeout(check, this.election.opts.pollMs);
+        timer.unref();
+      }
+    };
+    timer = setTimeout(check, this.election.opts.pollMs);
     timer.unref();
     if (this.leaseLost) end(this.leaseLost);
     return {
