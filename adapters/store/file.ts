@@ -2,10 +2,12 @@
  * A chunk store in a directory (the ChunkStore contract is in ./types.ts).
  *
  * Layout:
- *   meta.log      append-only log of records: len:u32be crc32c:u32be body (JSON, spec/store.ts).
- *                 One record per persist call, so a batch is all-or-nothing. The first
- *                 record is a snapshot of the whole state (written at open and at compaction).
- *   data/<n>.dat  one chunk image (a committed or a pending version's whole chunk); its
+ *   meta.log      append-only log of records: len:u32be crc32c:u32be body, body = JSON +
+ *                 a blob of inlined small images (spec/store.ts). One record per persist
+ *                 call, so a batch is all-or-nothing. The first record is a snapshot of the
+ *                 whole state (written at open and at compaction). Images up to
+ *                 inlineMaxBytes (64 KiB) live in the record's blob: one append per write.
+ *   data/<n>.dat  one larger chunk image (a committed or a pending version's whole chunk); its
  *                 length and chunk checksum (`sum`, core/craq/checksum.ts, which the target
  *                 computed anyway) live in the record that references it. Bytes that are
  *                 not an image (a forwarded delta outside it) carry a CRC-32C instead. A new version
