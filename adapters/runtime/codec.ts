@@ -22,11 +22,8 @@ export type NodeMessage =
   | { readonly ch: 'sync'; readonly to: TargetId; readonly m: SyncMessage }
   | { readonly ch: 'ctl'; readonly m: ControlMessage };
 
-const Envelope = t.union([
-  t.type({ ch: t.literal('craq'), m: t.unknown }),
-  t.type({ ch: t.literal('sync'), to: TargetId, m: t.unknown }),
-  t.type({ ch: t.literal('ctl'), m: t.unknown }),
-]);
+const Channel = t.keyof({ craq: null, sync: null, ctl: null }, 'channel');
+const Envelope = t.type({ ch: Channel, m: t.unknown }, 'Envelope');
 
 const prefixed = (e: DecodeError, p: string): DecodeError => ({ ...e, field: `${p}.${e.field}` });
 
@@ -49,9 +46,9 @@ export const nodeWireCodec: WireCodec<NodeMessage> = {
     const env = decodeWith(Envelope, header);
     if (isLeft(env)) return env;
     const e = env.right;
+    const to = (header as { to?: unknown }).to;
+    if ((to !== undefined || e.ch === 'sync') && !TargetId.is(to)) return left({ kind: 'DecodeError', field: 'to', message: `field 'to': expected a target id, got ${JSON.stringify(to)?.slice(0, 40)}` });
     if (e.ch === 'craq') {
-      const to = (header as { to?: unknown }).to;
-      if (to !== undefined && !TargetId.is(to)) return left({ kind: 'DecodeError', field: 'to', message: `field 'to': not a target id` });
       const m = craqWireCodec.decode(e.m, payload);
       if (isLeft(m)) return left(prefixed(m.left, 'm'));
       return right(to === undefined ? { ch: 'craq', m: m.right } : { ch: 'craq', to: to as TargetId, m: m.right });
@@ -62,7 +59,7 @@ export const nodeWireCodec: WireCodec<NodeMessage> = {
       if (!isChunk && payload.length > 0) return left({ kind: 'DecodeError', field: '(payload)', message: 'only syncChunk carries a payload' });
       const m = decodeWith(SyncMessage, isChunk ? { ...h, data: payload } : h);
       if (isLeft(m)) return left(prefixed(m.left, 'm'));
-      return right({ ch: 'sync', to: e.to, m: m.right });
+      return right({ ch: 'sync', to: to as TargetId, m: m.right });
     }
     if (payload.length > 0) return left({ kind: 'DecodeError', field: '(payload)', message: 'a control message carries no payload' });
     const m = decodeWith(ControlMessage, e.m);
