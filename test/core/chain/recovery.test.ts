@@ -104,4 +104,23 @@ describe('recovery through the whole system', () => {
     const views = sc.s.c.targets.map((t) => t.durable.chunks.get('x')!.commitVer);
     expect(views[0]).toBe(views[1]);
   });
+
+  test('a forwarding retry after the middle target fails goes to the new successor (3FS rule 7) under the new chain version', () => {
+    const sc = new Scenario({ replicas: 3, clients: 1, writes: 1, reads: 0, failures: 1 })
+      .invoke(0)
+      .deliver('write', 'c0', 't1')
+      .crash(2) // the forward to t2 is lost
+      .deliver('forward', 't1', 't2')
+      .managerSeesDown(2); // chain v2: t1 -> t3
+    expect(sc.s.m.chains[0].members.map((m) => `${m.target}:${m.state}`)).toEqual(['1:serving', '3:serving', '2:offline']);
+    sc.timeout('t1');
+    const fwd = sc.s.c.inflight.find((m) => m.msg.kind === 'forward');
+    expect(fwd && fwd.to.kind === 'target' && fwd.to.id).toBe(3);
+    expect(fwd?.msg.kind === 'forward' && fwd.msg.chainVer).toBe(2);
+    sc.settle();
+    const w = sc.s.c.history[0];
+    expect(w.result).toEqual({ ok: true, kind: 'write', commitVer: 1 });
+    expect(sc.lines[6]).toContain('delivers t1->t3 forward x v1');
+  });
 });
+
