@@ -86,11 +86,15 @@ function vectorsOf(F: GaloisField, dim: number): number[][] {
 
 const keyOf = (q: number, vec: readonly number[]) => vec.reduce((a, x) => a * q + x, 0);
 
+/** Points of PG(n, q) as normalised vectors (first non-zero coordinate 1), in a fixed order. */
+export function projectivePoints(F: GaloisField, n: number): number[][] {
+  return vectorsOf(F, n + 1).filter((x) => x.find((c) => c !== 0) === 1);
+}
+
 /** Lines of PG(n, q): a 2-((q^(n+1)-1)/(q-1), q+1, 1) design. Points are normalised vectors (first non-zero = 1). */
 export function projectiveGeometry(n: number, q: number): Design {
   const F = galoisField(q);
-  const dim = n + 1;
-  const points = vectorsOf(F, dim).filter((x) => x.find((c) => c !== 0) === 1);
+  const points = projectivePoints(F, n);
   const index = new Map<number, number>();
   points.forEach((p, i) => index.set(keyOf(q, p), i));
   const normalise = (x: number[]) => {
@@ -122,6 +126,32 @@ export function affineGeometry(n: number, q: number): Design {
     return l;
   });
   return { v: points.length, k: q, lambda: 1, blocks, name: `AG(${n},${q})` };
+}
+
+/**
+ * The Hermitian unital in PG(2, q^2): the q^3 + 1 points with x^(q+1) + y^(q+1) + z^(q+1) = 0;
+ * every line meets it in 1 or q+1 points, and the (q+1)-point intersections form a
+ * 2-(q^3+1, q+1, 1) design (two unital points lie on one line, which is then a secant).
+ * q = 3 gives the 2-(28,4,1) design, q = 4 the 2-(65,5,1) design.
+ */
+export function hermitianUnital(q: number): Design {
+  const q2 = q * q;
+  const F = galoisField(q2);
+  const norm = (x: number) => {
+    let y = 1;
+    for (let i = 0; i <= q; i++) y = F.mul(y, x);
+    return y;
+  };
+  const points = projectivePoints(F, 2);
+  const onU = points.map((p) => F.add(F.add(norm(p[0]), norm(p[1])), norm(p[2])) === 0);
+  const index = new Map<number, number>();
+  points.forEach((_, i) => {
+    if (onU[i]) index.set(i, index.size);
+  });
+  const blocks = projectiveGeometry(2, q2)
+    .blocks.map((line) => line.filter((i) => onU[i]).map((i) => index.get(i)!))
+    .filter((b) => b.length === q + 1);
+  return { v: index.size, k: q + 1, lambda: 1, blocks, name: `Hermitian unital(${q})` };
 }
 
 // ---------------------------------------------------------------- difference families
@@ -238,6 +268,7 @@ export function directDesign(v: number, k: number, lambda: number): Design | und
       let pts = k * k;
       for (let n = 2; pts <= v; n++, pts *= k) if (pts === v) return affineGeometry(n, k);
     }
+    if (q >= 3 && primePower(q) && v === q * q * q + 1 && q * q <= 64) return hermitianUnital(q);
   }
   const fam = DIFFERENCE_FAMILIES.find((f) => f.v === v && f.k === k && f.lambda === lambda);
   if (fam) return developFamily(fam);

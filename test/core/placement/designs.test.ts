@@ -6,6 +6,7 @@ import {
   complementDesign,
   developFamily,
   findDesign,
+  hermitianUnital,
   projectiveGeometry,
   stsBose,
   stsSkolem,
@@ -55,6 +56,15 @@ describe('finite geometries over GF(q): every pair of points on exactly one line
     expectDesign(affineGeometry(3, 3));
     expectDesign(affineGeometry(3, 4));
   });
+});
+
+describe('Hermitian unitals: every pair of unital points on exactly one secant', () => {
+  test.each([3, 4])('unital(%i) is a 2-(q^3+1, q+1, 1) design', (q) => {
+    const d = hermitianUnital(q);
+    expect([d.v, d.k]).toEqual([q ** 3 + 1, q + 1]);
+    expectDesign(d);
+  });
+  test('findDesign(28,4,1) uses it', () => expect(findDesign(28, 4, 1)!.name).toContain('unital'));
 });
 
 describe('cyclic difference families: development covers every pair lambda times', () => {
