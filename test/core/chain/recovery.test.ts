@@ -7,6 +7,8 @@ import { chunkId } from '../../../spec/ids';
 import { ChunkMeta } from '../../../spec/sync';
 import { ReplicaVersions, planSync, removeDecision, sendReason, syncingForwardDecision, transferDecision } from '../../../core/chain/recovery';
 import { Scenario } from './scenario';
+import { hexOf, toLinHistory } from '../../../core/craq/history';
+import { checkHistory } from '../../../core/check/lin';
 
 const v = (commitVer: number, updateVer = commitVer, chainVer = 1): ReplicaVersions => ({ commitVer, updateVer, chainVer });
 const meta = (chunk: string, commitVer: number, updateVer = commitVer, chainVer = 1): ChunkMeta => ({ chunk: chunkId(chunk), commitVer, updateVer, chainVer, checksum: 0 });
@@ -121,6 +123,47 @@ describe('recovery through the whole system', () => {
     const w = sc.s.c.history[0];
     expect(w.result).toEqual({ ok: true, kind: 'write', commitVer: 1 });
     expect(sc.lines[6]).toContain('delivers t1->t3 forward x v1');
+  });
+
+  /**
+   * A finding: 3FS's reset of uncommitted data on the return from LASTSRV drops a version the
+   * old tail had committed, and a reader may already have seen it (CRAQ reads any serving
+   * replica; 3FS's P spec has no linearizability monitor). `lastsrvReturn: 'redrive'`
+   * commits the pending version instead and the history stays linearizable.
+   */
+  function lastsrvReturn(mode: 'reset' | 'redrive'): string {
+    const sc = new Scenario({ replicas: 2, clients: 2, writes: 1, reads: 2, failures: 2, lastsrvReturn: mode, earlyTimeouts: 4 })
+      .invoke(1)
+      .settle() // c1 wrote 21 at v1 on both
+      .invoke(0)
+      .deliver('write', 'c0', 't1')
+      .deliver('forward', 't1', 't2') // the tail t2 commits v2 = 11; t1 still has it pending
+      .invoke(1) // c1 reads: t1 (pending: ChunkNotCommit), then t2
+      .deliver('read', 'c1', 't1')
+      .deliver('readReply', 't1', 'c1')
+      .timeout('c1')
+      .deliver('read', 'c1', 't2')
+      .deliver('readReply', 't2', 'c1') // c1 has read 11
+      .crash(2)
+      .crash(1)
+      .managerSeesDown(2)
+      .managerSeesDown(1) // t1 was the last serving: LASTSRV
+      .restart(1)
+      .heartbeat(1) // back to SERVING
+      .invoke(1) // c1 reads again: its routing is stale, then from t1
+      .deliver('read', 'c1', 't1')
+      .deliver('readReply', 't1', 'c1')
+      .timeout('c1')
+      .deliver('read', 'c1', 't1')
+      .deliver('readReply', 't1', 'c1');
+    const reads = sc.s.c.history.filter((h) => h.client === 1 && h.op.kind === 'read').map((h) => (h.result?.ok && h.result.kind === 'read' ? hexOf(h.result.data) : '?'));
+    const lin = checkHistory(toLinHistory(sc.s.c.history), { model: 'register' }).result;
+    return `${reads.join(',')} ${lin}`;
+  }
+
+  test("3FS's LASTSRV reset loses a version a reader saw (history illegal); redrive keeps it", () => {
+    expect(lastsrvReturn('reset')).toBe('11,21 illegal');
+    expect(lastsrvReturn('redrive')).toBe('11,11 ok');
   });
 });
 
