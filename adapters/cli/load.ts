@@ -8,6 +8,7 @@
  * failed write is recorded without a return (it may have happened); a failed read is left
  * out. Summary (ops, throughput, latency percentiles) on stdout, --json for scripts.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -173,8 +174,10 @@ export const register: Register = (program: Command) => {
         const spec: ClusterSpec = state.spec;
         const file = o.history ?? path.join(spec.dir, `history-${Date.now()}.jsonl`);
         const out = fs.openSync(file, 'w');
-        const clientBase = ((process.pid * 1000) % 2_000_000_000) + 1;
-        const client = await connectClient(spec, clientBase + 999);
+        // history client ids only need to be distinct in this file; the protocol client id must
+        // be new to the cluster (targets de-duplicate per (client, chain, channel) by sequence number)
+        const clientBase = 1;
+        const client = await connectClient(spec, crypto.randomInt(1, 2 ** 31 - 1));
         const progress = progressEnabled(o.json) ? setInterval(() => process.stderr.write('.'), 1000) : undefined;
         let lines = 0;
         try {
