@@ -134,53 +134,76 @@ export async function clusterUp(o: UpOptions): Promise<ClusterState> {
   const dir = path.resolve(o.dir);
   fs.mkdirSync(dir, { recursive: true });
   if (fs.existsSync(path.join(dir, STATE_FILE))) throw new CliError(EXIT_BAD_INPUT, `--dir ${dir}: a cluster state file exists (run chainrep cluster down first)`);
-  let etcdUrl: string | null = null;
-  let etcdPid: number | null = null;
-  let etcdDataDir: string | null = null;
-  if (o.etcd && o.etcd !== 'none') etcdUrl = o.etcd;
-  else if (o.etcd === undefined && findEtcd()) {
-    etcdDataDir = path.join(dir, 'etcd');
-    const server = await startEtcd({ dataDir: etcdDataDir, logFile: path.join(dir, 'etcd.log'), detached: true });
-    etcdUrl = server.url;
-    etcdPid = server.pid;
+  const managers = o.managers ?? (o.etcd === 'none' || (o.etcd === undefined && !findEtcd()) ? 1 : 2);
+  if (managers > 1 && (o.etcd === 'none' || (o.etcd === undefined && !findEtcd())))
+    throw new CliError(EXIT_BAD_INPUT, '--managers > 1 needs etcd (--etcd URL, or an etcd binary on PATH)');
+  // everything started so far, stopped again if the cluster does not come up
+  const started: number[] = [];
+  try {
+    let etcdUrl: string | null = null;
+    let etcdPid: number | null = null;
+    let etcdDataDir: string | null = null;
+    if (o.etcd && o.etcd !== 'none') etcdUrl = o.etcd;
+    else if (o.etcd === undefined && findEtcd()) {
+      etcdDataDir = path.join(dir, 'etcd');
+      const server = await startEtcd({ dataDir: etcdDataDir, logFile: path.join(dir, 'etcd.log'), detached: true });
+      etcdUrl = server.url;
+      etcdPid = server.pid;
+      started.push(server.pid);
+    }
+    const proc = async (id: number) => ({ id, host: '127.0.0.1', tcp: await freePort(), udp: await freeUdpPort() });
+    const spec: ClusterSpec = {
+      format: 1,
+      name: `chainrep-${crypto.randomBytes(4).toString('hex')}`,
+      dir,
+      etcd: etcdUrl,
+      swimKey: crypto.randomBytes(32).toString('hex'),
+      chunkSizeBytes: o.chunkSizeBytes ?? 1024 * 1024,
+      dirtyRead: '3fs',
+      fsync: o.fsync ?? 'always',
+      timings: { ...DEFAULT_TIMINGS, ...o.timings },
+      nodes: await Promise.all(Array.from({ length: o.nodes }, (_, i) => proc(i + 1))),
+      managers: await Promise.all(Array.from({ length: managers }, (_, i) => proc(i + 1))),
+      layout: ringLayout(o.nodes, o.replicas),
+    };
+    fs.writeFileSync(path.join(dir, SPEC_FILE), JSON.stringify(ClusterSpec.encode(spec), null, 2) + '\n');
+    const spawned = (role: 'node' | 'manager', id: number) => {
+      const pid = spawnProcess(spec, role, id, o.entryJs, o.env, o.nodeArgs);
+      started.push(pid);
+      return [String(id), pid] as const;
+    };
+    const state: ClusterState = {
+      spec,
+      pids: {
+        managers: Object.fromEntries(spec.managers.map((m) => spawned('manager', m.id))),
+        nodes: Object.fromEntries(spec.nodes.map((n) => spawned('node', n.id))),
+        etcd: etcdPid,
+      },
+      etcdDataDir,
+    };
+    writeState(state);
+    const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+    for (;;) {
+      const st = await queryStatus(spec);
+      const leader = st.find((s) => s.role === 'manager' && s.leader && s.routing);
+      const nodes = st.filter((s) => s.role === 'node' && s.routing);
+      if (leader && nodes.length === spec.nodes.length) return state;
+      if (Date.now() > deadline) throw new CliError(EXIT_FINDING, `cluster not ready after ${o.readyTimeoutMs ?? 30_000} ms (logs kept in ${path.join(dir, 'logs')}); every process it started was stopped`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    await stopPids(started);
+    fs.rmSync(path.join(dir, STATE_FILE), { force: true });
+    throw e;
   }
-  const managers = o.managers ?? (etcdUrl ? 2 : 1);
-  if (managers > 1 && !etcdUrl) throw new CliError(EXIT_BAD_INPUT, '--managers > 1 needs etcd (--etcd URL, or an etcd binary on PATH)');
-  const proc = async (id: number) => ({ id, host: '127.0.0.1', tcp: await freePort(), udp: await freeUdpPort() });
-  const spec: ClusterSpec = {
-    format: 1,
-    name: `chainrep-${crypto.randomBytes(4).toString('hex')}`,
-    dir,
-    etcd: etcdUrl,
-    swimKey: crypto.randomBytes(32).toString('hex'),
-    chunkSizeBytes: o.chunkSizeBytes ?? 1024 * 1024,
-    dirtyRead: '3fs',
-    fsync: o.fsync ?? 'always',
-    timings: { ...DEFAULT_TIMINGS, ...o.timings },
-    nodes: await Promise.all(Array.from({ length: o.nodes }, (_, i) => proc(i + 1))),
-    managers: await Promise.all(Array.from({ length: managers }, (_, i) => proc(i + 1))),
-    layout: ringLayout(o.nodes, o.replicas),
-  };
-  fs.writeFileSync(path.join(dir, SPEC_FILE), JSON.stringify(ClusterSpec.encode(spec), null, 2) + '\n');
-  const state: ClusterState = {
-    spec,
-    pids: {
-      managers: Object.fromEntries(spec.managers.map((m) => [String(m.id), spawnProcess(spec, 'manager', m.id, o.entryJs, o.env, o.nodeArgs)])),
-      nodes: Object.fromEntries(spec.nodes.map((n) => [String(n.id), spawnProcess(spec, 'node', n.id, o.entryJs, o.env, o.nodeArgs)])),
-      etcd: etcdPid,
-    },
-    etcdDataDir,
-  };
-  writeState(state);
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    const st = await queryStatus(spec);
-    const leader = st.find((s) => s.role === 'manager' && s.leader && s.routing);
-    const nodes = st.filter((s) => s.role === 'node' && s.routing);
-    if (leader && nodes.length === spec.nodes.length) return state;
-    if (Date.now() > deadline) throw new CliError(EXIT_FINDING, `cluster not ready after ${o.readyTimeoutMs ?? 30_000} ms (see ${path.join(dir, 'logs')}); run chainrep cluster down --dir ${dir}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+}
+
+/** SIGTERM these processes, SIGKILL the ones still alive after `graceMs`. */
+async function stopPids(ps: readonly number[], graceMs = 5000): Promise<void> {
+  for (const p of ps) if (alive(p)) process.kill(p, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (ps.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const p of ps) if (alive(p)) process.kill(p, 'SIGKILL');
 }
 
 export function alive(pid: number): boolean {
@@ -195,14 +218,8 @@ export function alive(pid: number): boolean {
 /** SIGTERM every process of the state file (SIGKILL after `graceMs`), then remove the state file. */
 export async function clusterDown(state: ClusterState, graceMs = 5000): Promise<number[]> {
   const pids = [...Object.values(state.pids.nodes), ...Object.values(state.pids.managers)];
-  const stop = async (ps: number[]) => {
-    for (const p of ps) if (alive(p)) process.kill(p, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (ps.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    for (const p of ps) if (alive(p)) process.kill(p, 'SIGKILL');
-  };
-  await stop(pids);
-  if (state.pids.etcd !== null) await stop([state.pids.etcd]);
+  await stopPids(pids, graceMs);
+  if (state.pids.etcd !== null) await stopPids([state.pids.etcd], graceMs);
   fs.rmSync(path.join(state.spec.dir, STATE_FILE), { force: true });
   return state.pids.etcd !== null ? [...pids, state.pids.etcd] : pids;
 }
