@@ -41,7 +41,6 @@ import { SyncMessage } from '../../spec/sync';
 import { Packet, SwimConfig, DEFAULT_SWIM_CONFIG } from '../../spec/swim';
 import { FaultClass, FaultEvent, FaultSchedule } from '../../spec/sim';
 import { Rng } from '../prng';
-import { PMap } from '../pmap';
 import { InvariantViolation } from '../types';
 import { EventHeap } from '../swim/heap';
 import { SwimState, createMember, step as swimStep, statusOf } from '../swim/member';
@@ -62,10 +61,10 @@ import {
 import { ClientConfig, ClientState, DEFAULT_CLIENT_CONFIG, OpResult, clientStep, initialClientState } from '../craq/client';
 import { HistoryOp } from '../craq/cluster';
 import { CraqMutant } from '../craq/mutants';
-import { checksumStateOf, packSum } from '../craq/checksum';
 import { ManagerConfig, ManagerEffect, ManagerState, applyPersist, createManager, routingTable, step as managerStep } from '../chain/manager';
 import type { ManagerSnapshot } from '../../spec/chain';
 import { drawSchedule } from './sim-faults';
+import { SimDisk } from './sim-disk';
 import { runChecks } from './sim-checks';
 
 // ---------------------------------------------------------------- options
@@ -225,18 +224,6 @@ interface Event {
   readonly payload?: Payload;
 }
 
-interface StoredRecord {
-  readonly r: ChunkReplica;
-  /** Checksums of `r.data` and of the pending data as written (packed). */
-  readonly sum: number;
-  readonly pendingSum: number;
-}
-
-interface Disk {
-  chunks: Map<ChunkId, { cur: StoredRecord; prev?: StoredRecord }>;
-  retry: Map<string, RetryEntry>;
-}
-
 type DiskOp =
   | {
       readonly k: 'persist';
@@ -253,7 +240,7 @@ interface TargetSlot {
   readonly cfg: TargetConfig;
   state: TargetState;
   diskOnline: boolean;
-  disk: Disk;
+  disk: SimDisk;
   queue: DiskOp[];
   gen: number;
   /** Restarted (or disk replaced) since it was last seen SERVING: reports `online`, not `uptodate`. */
@@ -342,7 +329,7 @@ export class ClusterSim {
           cfg: { ...DEFAULT_TARGET_CONFIG, self: id, dirtyRead: o.dirtyRead, forwardRetryTotalMs: 10_000, ...(o.mutant ? { mutant: o.mutant } : {}) },
           state: initialTargetState(),
           diskOnline: true,
-          disk: { chunks: new Map(), retry: new Map() },
+          disk: new SimDisk(),
           queue: [],
           gen: 0,
           fresh: false,
@@ -685,23 +672,17 @@ export class ClusterSim {
       t.armed = null;
       if (op.chunks.length > 0) {
         const [chunk, r] = op.chunks[0];
-        this.writeRecord(t, chunk, tear(r));
+        t.disk.writeTorn(chunk, r);
         this.faults.tornWrites++;
       }
       this.crashNode(t.node, Math.max(fault.untilMs, this.nowMs + 1));
       return;
     }
-    for (const [chunk, r] of op.chunks) this.writeRecord(t, chunk, r);
-    for (const [k, e] of op.retry) t.disk.retry.set(k, e);
+    for (const [chunk, r] of op.chunks) t.disk.write(chunk, r);
+    for (const [k, e] of op.retry) t.disk.writeRetry(k, e);
     for (const s of op.thenSend) this.targetSend(i, s);
     while (t.queue.length > 0 && t.queue[0].k === 'send') this.targetSend(i, (t.queue.shift() as { send: SendEffect | SyncSendEffect }).send);
     if (t.queue.length > 0) this.heap.push(this.nowMs + 1 + this.netRng.below(2), { ev: Ev.DiskDone, a: i, gen: t.gen });
-  }
-
-  private writeRecord(t: TargetSlot, chunk: ChunkId, r: ChunkReplica): void {
-    const prev = t.disk.chunks.get(chunk)?.cur;
-    const rec: StoredRecord = { r, sum: packSum(r.sum), pendingSum: r.pending ? packSum(r.pending.sum) : 0 };
-    t.disk.chunks.set(chunk, prev ? { cur: rec, prev } : { cur: rec });
   }
 
   /** The target's process stops: volatile state, disk queue and timers are gone. */
@@ -715,24 +696,9 @@ export class ClusterSim {
   /** The target starts from what its disk holds (torn records discarded by checksum). */
   private startTarget(i: number): void {
     const t = this.targets[i];
-    let chunks = PMap.empty<ChunkReplica>();
-    const dirty: ChunkId[] = [];
-    for (const [chunk, slot] of [...t.disk.chunks].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-      let rec: StoredRecord | undefined = slot.cur;
-      if (!intact(rec)) {
-        this.faults.tornDetected++;
-        rec = slot.prev && intact(slot.prev) ? slot.prev : undefined;
-        if (rec) t.disk.chunks.set(chunk, { cur: rec });
-        else t.disk.chunks.delete(chunk);
-      }
-      if (!rec) continue;
-      chunks = chunks.set(chunk, rec.r);
-      if (rec.r.pending) dirty.push(chunk);
-    }
-    let retry = PMap.empty<RetryEntry>();
-    for (const [k, e] of t.disk.retry) retry = retry.set(k, e);
-    const epoch = t.state.durable.epoch + 1;
-    t.state = { durable: { chunks, retry, dirty, epoch }, volatile: emptyVolatile() };
+    const { durable, tornDetected } = t.disk.recover(t.state.durable.epoch + 1);
+    this.faults.tornDetected += tornDetected;
+    t.state = { durable, volatile: emptyVolatile() };
     t.fresh = true;
     const routing = this.nodes[t.node].routing;
     if (routing) this.targetInput(i, { kind: 'routing', table: routing, nowMs: this.nowMs });
@@ -1045,24 +1011,6 @@ export class ClusterSim {
       routingVersion: this.manager.routingVersion,
     };
   }
-}
-
-/** A record whose stored checksums match its bytes. */
-function intact(rec: StoredRecord): boolean {
-  if (packSum(checksumStateOf(rec.r.data)) !== rec.sum) return false;
-  if (rec.r.pending && packSum(checksumStateOf(rec.r.pending.data)) !== rec.pendingSum) return false;
-  return true;
-}
-
-/** A half-written record: the second half of its newest bytes is garbage; checksums as intended. */
-function tear(r: ChunkReplica): ChunkReplica {
-  const garble = (b: Uint8Array) => {
-    const out = b.slice();
-    for (let i = out.length >> 1; i < out.length; i++) out[i] ^= 0xa5;
-    if (out.length === 0) return new Uint8Array([0xa5]);
-    return out;
-  };
-  return r.pending ? { ...r, pending: { ...r.pending, data: garble(r.pending.data) } } : { ...r, data: garble(r.data) };
 }
 
 function bytesAsHex(_k: string, v: unknown): unknown {
