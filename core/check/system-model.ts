@@ -46,11 +46,11 @@ import {
   createCluster,
   deliver,
   deliverSync,
-  fireTimer,
   invoke,
   publishRouting,
   restart,
   takeManagerReport,
+  timeoutNode,
 } from '../craq/cluster';
 import { DEFAULT_TARGET_CONFIG, TargetState, ChunkReplica } from '../craq/target';
 import { ClientState, DEFAULT_CLIENT_CONFIG } from '../craq/client';
@@ -59,6 +59,7 @@ import { describeMsg } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
 import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
+import { cached, replyStr, tagStr } from './encoding';
 
 export interface SystemCheckConfig {
   /** Chain length. */
@@ -115,7 +116,6 @@ export type SystemAction =
 
 const CHAIN = chainId(1);
 const X: ChunkId = chunkId('x');
-const FAR_MS = 1e9;
 const MANAGER: ManagerConfig = { leaseMs: 1_000_000_000, checkIntervalMs: 1_000_000_000 };
 
 export function systemClusterConfig(cfg: SystemCheckConfig, routing: RoutingTable): ClusterConfig {
@@ -146,18 +146,6 @@ function plannedOp(cfg: SystemCheckConfig, i: number, k: number) {
 
 // ---------------------------------------------------------------- canonical encoding
 
-const encCache = new WeakMap<object, string>();
-function cached<T extends object>(x: T, f: (x: T) => string): string {
-  let s = encCache.get(x);
-  if (s === undefined) {
-    s = f(x);
-    encCache.set(x, s);
-  }
-  return s;
-}
-
-const tagStr = (t: { client: number; channel: number; seq: number }) => `${t.client}.${t.channel}.${t.seq}`;
-const replyStr = (r: { kind: string; id?: number; tag?: { client: number; channel: number; seq: number } }) => (r.kind === 'client' ? `c${tagStr(r.tag!)}` : `t${r.id}`);
 const isEmpty = (r: ChunkReplica) => r.commitVer === 0 && r.pending === undefined && r.data.length === 0 && r.chainVer === 0;
 
 function replicaStr(r: ChunkReplica): string {
@@ -434,15 +422,9 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, 
         case 'restart':
           n = { ...s, c: restart(ccfg, s.c, a.t)[0] };
           break;
-        case 'timeout': {
-          const k = addressKey(a.node);
-          const idx = s.c.timers.findIndex((t) => addressKey(t.node) === k);
-          const far = { ...s.c, timers: s.c.timers.map((t, j) => (j === idx ? { ...t, atMs: s.c.nowMs + FAR_MS } : t)) };
-          let [c] = fireTimer(ccfg, far, idx);
-          c = { ...c, timers: c.timers.filter((t) => addressKey(t.node) !== k || t.atMs > c.nowMs) };
-          n = { ...s, c, early: quiet(s.c) ? s.early : s.early + 1 };
+        case 'timeout':
+          n = { ...s, c: timeoutNode(ccfg, s.c, a.node)[0], early: quiet(s.c) ? s.early : s.early + 1 };
           break;
-        }
         case 'detectDown':
           n = manager(s, s.c, { kind: 'nodeDown', node: memberOf(s, a.t).node });
           break;

@@ -286,6 +286,20 @@ export function fireTimer(cfg: ClusterConfig, s: ClusterState, index: number): C
   return feedClient(cfg, s1, t.node.id, { kind: 'tick', nowMs }, []);
 }
 
+/**
+ * A timeout at `node` (the explorers' time abstraction, proofs-notes/explorer.md): its clock
+ * jumps far past every deadline it holds, so everything pending there is due at once and
+ * behaviour never depends on clock values; all of its timers are consumed.
+ */
+export function timeoutNode(cfg: ClusterConfig, s: ClusterState, node: Address, farMs = 1e9): ClusterResult {
+  const k = addressKey(node);
+  const idx = s.timers.findIndex((t) => addressKey(t.node) === k);
+  if (idx < 0) return [s, []];
+  const far = { ...s, timers: s.timers.map((t, j) => (j === idx ? { ...t, atMs: s.nowMs + farMs } : t)) };
+  const [c, events] = fireTimer(cfg, far, idx);
+  return [{ ...c, timers: c.timers.filter((t) => addressKey(t.node) !== k || t.atMs > c.nowMs) }, events];
+}
+
 export function nextTimerIndex(s: ClusterState): number {
   let best = -1;
   for (let i = 0; i < s.timers.length; i++) if (best < 0 || s.timers[i].atMs < s.timers[best].atMs) best = i;
