@@ -244,11 +244,46 @@ export async function checkBadFrames(h: TransportHarness, o: ConformanceOptions 
   );
 }
 
+/**
+ * Framing under any split: a stream of valid frames written in random-sized pieces (down to
+ * one byte, so length prefixes and headers straddle reads) delivers the same messages.
+ */
+export async function checkArbitrarySplits(h: TransportHarness, o: ConformanceOptions = {}): Promise<void> {
+  const raw = h.raw;
+  if (!raw) throw new Error(`${h.name}: checkArbitrarySplits needs the harness's raw access`);
+  await fc.assert(
+    fc.asyncProperty(fc.array(craqMessageArb.filter((m) => !('data' in m) || m.data.length < 70_000), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 40 }), async (msgs, cuts) =>
+      withPair(h, async (p) => {
+        const inbox = new Inbox(p.b);
+        const conn = await raw.connect(p, 'splitter');
+        const stream = Buffer.concat(msgs.map((m) => raw.validFrame(m)));
+        let off = 0;
+        for (let i = 0; off < stream.length; i++) {
+          const n = Math.min(cuts[i % cuts.length], stream.length - off);
+          conn.write(stream.subarray(off, off + n));
+          off += n;
+          await new Promise((r) => setImmediate(r));
+        }
+        await inbox.until(msgs.length, 5000, `${h.name}: split stream`);
+        conn.close();
+        msgs.forEach((m, i) => {
+          if (canonicalMessage(inbox.got[i].msg) !== canonicalMessage(m)) throw new Error(`${h.name}: message ${i} differs after splitting the stream at ${cuts.join(',')}`);
+        });
+        if (inbox.rejections.length > 0) throw new Error(`${h.name}: a split valid stream was rejected: ${JSON.stringify(inbox.rejections[0])}`);
+      }),
+    ),
+    params(o, 15),
+  );
+}
+
 export async function checkTransportConformance(h: TransportHarness, o: ConformanceOptions = {}): Promise<void> {
   await checkOrderingAndFraming(h, o);
   await checkRequestReply(h, o);
   await checkRequestTimeout(h);
-  if (h.raw) await checkBadFrames(h, o);
+  if (h.raw) {
+    await checkBadFrames(h, o);
+    await checkArbitrarySplits(h, o);
+  }
 }
 
 // ------------------------------------------------------------------ raw access for tcp.ts framing
@@ -281,6 +316,7 @@ export function tcpRawAccess(endpointOf: (p: TransportPair) => Endpoint, maxFram
         s.once('error', reject);
       });
       s.on('error', () => undefined);
+      s.setNoDelay(true);
       let closed = false;
       const closedP = new Promise<void>((r) => s.once('close', () => ((closed = true), r())));
       s.write(frame({ t: 'hello', v: 1, from: name }, new Uint8Array(0)));
@@ -307,7 +343,10 @@ export function tcpRawAccess(endpointOf: (p: TransportPair) => Endpoint, maxFram
       const inUnion = 'ok' in header ? ['ok', 'sum', 'code', 'ver', 'committed', 'commitVer'] : [];
       const fields = Object.keys(header).filter((k) => header[k] !== undefined && k !== 'kind' && !inUnion.includes(k));
       const field = fields[pick % fields.length];
-      const wrong = WRONG_VALUES[pick % WRONG_VALUES.length];
+      // a value the field's codec must refuse: another type (numbers also refuse -1 and 1.5)
+      const orig = header[field];
+      const candidates = WRONG_VALUES.filter((v) => typeof orig === 'number' || typeof v !== typeof orig);
+      const wrong = candidates[pick % candidates.length];
       const out: BadFrame[] = [
         { name: `field '${field}' = ${JSON.stringify(wrong)}`, bytes: frame({ t: 'msg', m: { ...header, [field]: wrong } }, payload), closes: false, field },
         { name: 'unknown kind', bytes: frame({ t: 'msg', m: { ...header, kind: 'gossip' } }, payload), closes: false, field: 'kind' },

@@ -9,7 +9,7 @@ import { chainId, chunkId, clientId, targetId } from '../../../spec/ids';
 import { craqWireCodec } from '../../../adapters/transport/craq-codec';
 import { TcpTransport } from '../../../adapters/transport/tcp';
 import { Endpoint, TransportError } from '../../../adapters/transport/types';
-import { TransportHarness, TransportPair, checkBadFrames, checkOrderingAndFraming, checkRequestReply, checkRequestTimeout, tcpRawAccess } from '../../../properties/conformance-transport';
+import { TransportHarness, TransportPair, checkArbitrarySplits, checkBadFrames, checkOrderingAndFraming, checkRequestReply, checkRequestTimeout, tcpRawAccess } from '../../../properties/conformance-transport';
 
 const MAX_FRAME = 1 << 20;
 
@@ -41,6 +41,9 @@ describe('TCP transport conformance (properties/conformance-transport.ts)', () =
   });
   test('bad frames are rejected naming the field, counted, never delivered; only oversized/short length prefixes close the connection', async () => {
     await checkBadFrames(harness, { numRuns: 5 });
+  });
+  test('framing survives any split of the byte stream (prefixes and headers straddling reads, 1-byte writes)', async () => {
+    await checkArbitrarySplits(harness, { numRuns: 12 });
   });
 });
 
