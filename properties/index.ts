@@ -3,3 +3,4 @@ export {};
 export * from './conformance-store';
 export * from './conformance-transport';
 export * from './conformance-config';
+export * from './conformance-packet';

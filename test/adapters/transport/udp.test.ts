@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { Keyring, UdpTransport, open, seal, ENCRYPT_OVERHEAD_BYTES } from '../../../adapters/transport/udp';
 import { Endpoint } from '../../../adapters/transport/types';
 import { Packet, encodePacket } from '../../../spec/swim';
+import { PacketHarness, checkForgeriesRejected, checkPacketDelivery } from '../../../properties/conformance-packet';
 
 const key = () => randomBytes(32);
 const ping = (seq: number): Packet => ({ kind: 'compound', messages: [{ type: 'ping', seq, target: 3 }, { type: 'alive', member: 3, incarnation: seq % 100 }] });
@@ -159,5 +160,37 @@ describe('UDP transport', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('PacketTransport conformance (properties/conformance-packet.ts)', () => {
+  const k = key();
+  const harness: PacketHarness = {
+    name: 'udp',
+    pair: async () => {
+      const a = await UdpTransport.create({ cluster: 'conf', keyring: new Keyring([k]) });
+      const b = await UdpTransport.create({ cluster: 'conf', keyring: new Keyring([k]) });
+      return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+    },
+    forgeries: (p) => {
+      const plain = encodePacket(p);
+      const good = seal(new Keyring([k]), 'conf', plain);
+      const flipped = Buffer.from(good);
+      flipped[flipped.length - 20] ^= 1;
+      return [
+        { name: 'another key', bytes: seal(new Keyring([key()]), 'conf', plain) },
+        { name: 'another cluster', bytes: seal(new Keyring([k]), 'other', plain) },
+        { name: 'unsealed', bytes: plain },
+        { name: 'one bit flipped', bytes: flipped },
+        { name: 'truncated', bytes: good.subarray(0, 28) },
+      ];
+    },
+    sendRaw: (pair, to, bytes) => (pair.a as UdpTransport).sendRaw(to, bytes),
+  };
+  test('authentic datagrams arrive decoded and equal', async () => {
+    await checkPacketDelivery(harness, { numRuns: 8 });
+  });
+  test('forgeries (other key, other cluster, unsealed, tampered, truncated) are counted once each, never delivered; the socket keeps serving', async () => {
+    await checkForgeriesRejected(harness, { numRuns: 6 });
   });
 });
