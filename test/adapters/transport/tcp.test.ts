@@ -7,17 +7,17 @@
 import { CraqMessage } from '../../../spec/craq';
 import { chainId, chunkId, clientId, targetId } from '../../../spec/ids';
 import { craqWireCodec } from '../../../adapters/transport/craq-codec';
-import { TcpTransport } from '../../../adapters/transport/tcp';
+import { TcpTransport, TcpTransportOptions } from '../../../adapters/transport/tcp';
 import { Endpoint, TransportError } from '../../../adapters/transport/types';
 import { TransportHarness, TransportPair, checkArbitrarySplits, checkBadFrames, checkOrderingAndFraming, checkRequestReply, checkRequestTimeout, tcpRawAccess } from '../../../properties/conformance-transport';
 
 const MAX_FRAME = 1 << 20;
 
-async function tcpPair(): Promise<TransportPair & { bEp: Endpoint }> {
+async function tcpPair(aOpts: Partial<TcpTransportOptions<CraqMessage>> = {}): Promise<TransportPair & { bEp: Endpoint }> {
   const eps = new Map<string, Endpoint>();
   const b = await TcpTransport.create<CraqMessage>({ self: 'target:2', codec: craqWireCodec, listen: { port: 0 }, resolve: (p) => eps.get(p), maxFrameBytes: MAX_FRAME });
   eps.set('target:2', b.endpoint!);
-  const a = await TcpTransport.create<CraqMessage>({ self: 'client:1', codec: craqWireCodec, resolve: (p) => eps.get(p), maxFrameBytes: MAX_FRAME });
+  const a = await TcpTransport.create<CraqMessage>({ self: 'client:1', codec: craqWireCodec, resolve: (p) => eps.get(p), maxFrameBytes: MAX_FRAME, ...aOpts });
   return { a, b, aName: 'client:1', bName: 'target:2', bEp: b.endpoint!, close: async () => void (await Promise.all([a.close(), b.close()])) };
 }
 
@@ -106,21 +106,17 @@ describe('TCP transport rules', () => {
     }
   });
 
-  test('backpressure: awaited sends of 8 MiB wait for drain while the receiver is paused, and all arrive', async () => {
-    const eps = new Map<string, Endpoint>();
-    const b = await TcpTransport.create<CraqMessage>({ self: 'target:2', codec: craqWireCodec, listen: { port: 0 } });
-    eps.set('target:2', b.endpoint!);
-    const a = await TcpTransport.create<CraqMessage>({ self: 'target:1', codec: craqWireCodec, resolve: (x) => eps.get(x), writeBufferBytes: 256 * 1024 });
+  test('backpressure: with a 256 KiB write buffer, awaited 256 KiB sends wait for drain, and all 32 arrive in order', async () => {
+    const p = await tcpPair({ writeBufferBytes: 256 * 1024 });
     try {
-      let got = 0;
-      b.onMessage(() => got++);
-      for (let i = 0; i < 32; i++) await a.send('target:2', write(256 * 1024, i + 1));
-      for (let i = 0; i < 300 && got < 32; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(got).toBe(32);
-      expect(a.counters().backpressureWaits).toBeGreaterThan(0);
+      const seqs: number[] = [];
+      p.b.onMessage((m) => void (m.msg.kind === 'write' && seqs.push(m.msg.seq)));
+      for (let i = 0; i < 32; i++) await p.a.send('target:2', write(256 * 1024, i + 1));
+      for (let i = 0; i < 300 && seqs.length < 32; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seqs).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+      expect(p.a.counters().backpressureWaits).toBeGreaterThan(0);
     } finally {
-      await a.close();
-      await b.close();
+      await p.close();
     }
   });
 
