@@ -86,7 +86,7 @@ function aad(cluster: string): Buffer {
 }
 
 /** Seal a plaintext with the primary key. */
-export function seal(keyring: Keyring, cluster: string, plaintext: Uint8Array): Buffer {
+export function sealDatagram(keyring: Keyring, cluster: string, plaintext: Uint8Array): Buffer {
   const nonce = randomBytes(NONCE_BYTES);
   const c = createCipheriv('aes-256-gcm', keyring.primary, nonce);
   c.setAAD(aad(cluster));
@@ -95,7 +95,7 @@ export function seal(keyring: Keyring, cluster: string, plaintext: Uint8Array): 
 }
 
 /** Open a sealed datagram with any key of the ring; undefined when no key authenticates it. */
-export function open(keyring: Keyring, cluster: string, datagram: Uint8Array): Buffer | undefined {
+export function openDatagram(keyring: Keyring, cluster: string, datagram: Uint8Array): Buffer | undefined {
   if (datagram.length < ENCRYPT_OVERHEAD_BYTES || datagram[0] !== UDP_VERSION) return undefined;
   const d = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
   const nonce = d.subarray(1, 1 + NONCE_BYTES);
@@ -177,7 +177,7 @@ export class UdpTransport implements PacketTransport<Packet> {
   send(to: Endpoint, packet: Packet): Promise<void> {
     if (this.closed) return Promise.reject(new TransportError('closed', 'transport is closed'));
     const plain = encodePacket(packet, this.budget);
-    const d = seal(this.o.keyring, this.o.cluster, plain);
+    const d = sealDatagram(this.o.keyring, this.o.cluster, plain);
     if (d.length > UDP_MAX_DATAGRAM) return Promise.reject(new TransportError('tooLarge', `datagram of ${d.length} bytes exceeds ${UDP_MAX_DATAGRAM}`));
     return new Promise((resolve, reject) => {
       this.socket.send(d, to.port, to.host, (err) => {
@@ -201,7 +201,7 @@ export class UdpTransport implements PacketTransport<Packet> {
 
   private onDatagram(d: Buffer, from: Endpoint): void {
     this.ctr.bytesIn += d.length;
-    const plain = open(this.o.keyring, this.o.cluster, d);
+    const plain = openDatagram(this.o.keyring, this.o.cluster, d);
     if (plain === undefined) return this.reject('unauthenticated', '(packet)', `${d.length}-byte datagram: no key in the keyring authenticates it for cluster '${this.o.cluster}'`, from);
     const p = decodePacket(plain, this.budget);
     if (isLeft(p)) return this.reject('badPacket', p.left.field, p.left.message, from);

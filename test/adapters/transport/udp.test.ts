@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { Keyring, UdpTransport, open, seal, ENCRYPT_OVERHEAD_BYTES } from '../../../adapters/transport/udp';
+import { Keyring, UdpTransport, openDatagram as open, sealDatagram as seal, ENCRYPT_OVERHEAD_BYTES } from '../../../adapters/transport/udp';
 import { Endpoint } from '../../../adapters/transport/types';
 import { Packet, encodePacket } from '../../../spec/swim';
 import { PacketHarness, checkForgeriesRejected, checkPacketDelivery } from '../../../properties/conformance-packet';
