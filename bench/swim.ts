@@ -10,7 +10,9 @@
  *  - the log N fit of dissemination time, load per member flat in N, first detection
  *    against e/(e-1), and Lifeguard vs plain SWIM false positives with 10% loss and 1%
  *    slow members on the same seeds.
- * SWIM_BENCH_QUICK=1 stops at N = 3,000 (for a quick look).
+ * SWIM_BENCH_QUICK=1 stops the speed runs at N = 3,000 (for a quick look);
+ * SWIM_BENCH_FULL=1 adds N = 10,000 to the dissemination experiment (30 crashes in 50
+ * periods at 10,000 members: several CPU minutes).
  */
 import { DEFAULT_SWIM_CONFIG, withLifeguard } from '../spec/swim';
 import { DEFAULT_SIM, SimReport, simulate } from '../core/swim/sim';
@@ -110,16 +112,16 @@ export const bench: BenchModule = {
       if (n === 10_000) rows.push({ name: 'goal: 10,000 members x 100 periods (< 60 s on one core)', value: r.cpu, unit: 's CPU', note: r.cpu < 60 ? 'met' : 'NOT met' });
     }
 
-    // dissemination ~ log N: a dedicated run per size, 20 crashes in 50 periods, seed 7
-    const disReports = sizes.map((n) => run(n, 50, 7, { crashes: 20 }).value);
+    // dissemination ~ log N: a dedicated run per size, 30 crashes in 50 periods, seed 7
+    const disSizes = process.env.SWIM_BENCH_FULL === '1' ? [100, 300, 1000, 3000, 10_000] : [100, 300, 1000, 3000];
+    const disReports = disSizes.map((n) => run(n, 50, 7, { crashes: 30 }).value);
     disReports.forEach((r, i) =>
-      rows.push({ name: `dissemination, N=${sizes[i]} (20 crashes, 50 periods)`, value: r.dissemination.mean, unit: 'periods', note: `max ${r.dissemination.max.toFixed(2)}, ${r.dissemination.count} samples; dead everywhere after ${r.deadEverywhere.mean.toFixed(1)} periods` }),
+      rows.push({ name: `dissemination, N=${disSizes[i]} (30 crashes, 50 periods)`, value: r.dissemination.mean, unit: 'periods', note: `max ${r.dissemination.max.toFixed(2)}, ${r.dissemination.count} samples; dead everywhere after ${r.deadEverywhere.mean.toFixed(1)} periods` }),
     );
-    const lnN = sizes.map((n) => Math.log(n));
     const dis = disReports.map((r) => r.dissemination.mean);
-    const f = fit(lnN, dis);
-    const lin = fit(sizes, dis);
-    rows.push({ name: 'dissemination = a + b ln N: slope b', value: f.b, unit: 'periods per ln N', note: `a=${f.a.toFixed(2)}, r^2=${f.r2.toFixed(3)} (linear-in-N fit r^2=${lin.r2.toFixed(3)}); means ${dis.map((d) => d.toFixed(2)).join(', ')} at N=${sizes.join(', ')}` });
+    const f = fit(disSizes.map((n) => Math.log(n)), dis);
+    const lin = fit(disSizes, dis);
+    rows.push({ name: 'dissemination = a + b ln N: slope b', value: f.b, unit: 'periods per ln N', note: `a=${f.a.toFixed(2)}, r^2=${f.r2.toFixed(3)} (linear-in-N fit r^2=${lin.r2.toFixed(3)})` });
 
     // load per member per period: steady state and with crashes
     for (const n of sizes.filter((x) => x <= 3000)) {
