@@ -310,6 +310,7 @@ export class FileChunkStore implements ChunkStore {
         } else {
           pending = { ver: p.ver, data: pdata, sum: p.sum, tag: p.tag, offset: p.offset, delta, full: p.full };
           store.remember(pdata, p.data);
+          if (p.delta) store.remember(delta, p.delta);
         }
       }
       store.remember(data, c.data);
@@ -335,7 +336,7 @@ export class FileChunkStore implements ChunkStore {
   }
 
   private remember(bytes: Uint8Array, ref: FileRef): void {
-    if (ref.file === 0 || ref.crc !== undefined) return;
+    if (ref.file === 0) return;
     let live = this.liveRefs.get(ref.file);
     if (!live) {
       live = { ...ref, alive: true };
@@ -402,6 +403,7 @@ export class FileChunkStore implements ChunkStore {
     if (bytes.length <= this.inlineMaxBytes) return { file: 0, len: bytes.length, at: blob.add(bytes) };
     const k = this.known.get(bytes);
     if (k && k.alive && (image || k.crc !== undefined)) return refOf(k);
+    // (a file known as an image has no CRC: as a non-image it gets its own file with one)
     const ref: LiveRef = image ? { file: this.nextFile++, len: bytes.length, alive: true } : { file: this.nextFile++, len: bytes.length, crc: crc32c(bytes), alive: true };
     this.liveRefs.set(ref.file, ref);
     if (image) this.known.set(bytes, ref);
@@ -488,21 +490,27 @@ export class FileChunkStore implements ChunkStore {
       }
     }
     for (const [k, e] of retries) this.retry.set(k, e);
-    const dead: number[] = [];
-    for (const [f, n] of this.refs) if (n <= 0) dead.push(f);
-    for (const f of writes.keys()) if (!this.refs.has(f)) dead.push(f);
-    for (const f of dead) {
-      this.refs.delete(f);
-      const live = this.liveRefs.get(f);
-      if (live) live.alive = false;
-      this.liveRefs.delete(f);
-    }
+    const dead = this.unreferenced(writes.keys());
     this.alive();
     // delete what the previous group dereferenced; keep what this one did until the next
     // record is durable, so a torn last record falls back to a state whose files exist
     const doomed = this.doomed;
     this.doomed = dead;
     await this.deleteFiles(doomed);
+  }
+
+  /** Files nothing references any more (among all counted, plus `fresh` ones never counted): forgotten, to be deleted. */
+  private unreferenced(fresh: Iterable<number>): number[] {
+    const dead: number[] = [];
+    for (const [f, n] of this.refs) if (n <= 0) dead.push(f);
+    for (const f of fresh) if (!this.refs.has(f)) dead.push(f);
+    for (const f of dead) {
+      this.refs.delete(f);
+      const live = this.liveRefs.get(f);
+      if (live) live.alive = false;
+      this.liveRefs.delete(f);
+    }
+    return dead;
   }
 
   private async deleteFiles(files: readonly number[]): Promise<void> {
@@ -540,6 +548,7 @@ export class FileChunkStore implements ChunkStore {
         this.meta.set(id, rec);
         this.addRefs(rec, 1);
       }
+      for (const f of this.unreferenced([])) this.doomed.push(f);
     }
     const rec = encodeRecord(
       {

@@ -212,3 +212,24 @@ describe('file store recovery rules', () => {
     expect(canonicalState(loaded.chunks, loaded.retry)).toBe(canonicalState(want.chunks, want.retry));
   });
 });
+
+describe('file store: stray deltas', () => {
+  test('a pending version whose forwarded bytes are not part of its image keeps a CRC-checked delta file, reused across reopen (not rewritten)', async () => {
+    const dir = tmpDir();
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
+    const base = replica([1, 2, 3, 4], 1, [5, 6, 7, 8]);
+    const stray = { ...base, pending: { ...base.pending!, delta: Uint8Array.of(9, 9) } };
+    await store.persist({ chunks: [[chunkId('s'), stray]], retry: [] });
+    await store.close();
+    const files = () => fs.readdirSync(path.join(dir, 'data')).sort();
+    const before = files();
+    expect(before).toHaveLength(3); // committed image, pending image, delta
+    for (let i = 0; i < 2; i++) {
+      const { store: s, loaded } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
+      await s.close();
+      expect([...loaded.chunks.get(chunkId('s'))!.pending!.delta]).toEqual([9, 9]);
+      expect(loaded.recovery.orphansDeleted).toBe(0);
+      expect(files()).toEqual(before);
+    }
+  });
+});
