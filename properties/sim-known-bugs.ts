@@ -16,7 +16,7 @@
  */
 import { ChainId, ChunkId, ClientId, NodeId, TargetId } from '../spec/ids';
 import { RoutingTable } from '../spec/routing';
-import { DEFAULT_TARGET_CONFIG, TargetConfig, TargetState, initialTargetState, step } from '../core/craq/target';
+import { DEFAULT_TARGET_CONFIG, TargetConfig, TargetEffect, TargetState, initialTargetState, step } from '../core/craq/target';
 import { WriteReq } from '../spec/craq';
 import { packSum } from '../core/craq/checksum';
 
@@ -67,7 +67,11 @@ export function duplicateQueuedWriteBug(): boolean {
   return (s.volatile.locks.get(chunk)?.queue.length ?? 0) > 1;
 }
 
-/** B2: after the head left the write path, its queued client write is committed and acknowledged. */
+/**
+ * B2: after the head left the write path, its queued client write is committed and
+ * acknowledged once the lock frees: by the successor's ack, or when the write holding the
+ * lock gives up (forwardRetryTotalMs).
+ */
 export function staleHeadCommitsBug(): boolean {
   let s = headWithQueuedWrite();
   // the manager moves target 1 to the end (offline); target 2 is now the only writer
@@ -75,7 +79,11 @@ export function staleHeadCommitsBug(): boolean {
   const pending = s.durable.chunks.get(chunk)?.pending;
   if (!pending) throw new Error('reproduction setup: write A should be pending at the head');
   const ack = { kind: 'ack' as const, from: 2 as TargetId, chain, chainVer: 2, chunk, ver: 1, ok: true as const, sum: packSum(pending.sum), code: undefined };
-  const [, effects] = step(cfg, s, { kind: 'received', msg: ack, nowMs: 5 });
-  const sends = effects.flatMap((e) => (e.kind === 'persist' ? e.thenSend : e.kind === 'send' ? [e] : []));
-  return sends.some((e) => e.msg.kind === 'writeReply' && e.msg.client === 1 && e.msg.ok);
+  const acked = (effects: readonly TargetEffect[]) =>
+    effects.flatMap((e) => (e.kind === 'persist' ? e.thenSend : e.kind === 'send' ? [e] : [])).some((e) => e.msg.kind === 'writeReply' && e.msg.client === 1 && e.msg.ok);
+  let effects: readonly TargetEffect[];
+  [s, effects] = step(cfg, s, { kind: 'received', msg: ack, nowMs: 5 });
+  if (acked(effects)) return true;
+  [, effects] = step(cfg, s, { kind: 'tick', nowMs: 5 + cfg.forwardRetryTotalMs });
+  return acked(effects);
 }

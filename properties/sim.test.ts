@@ -7,7 +7,6 @@ import * as fc from 'fast-check';
 import { SimReport } from '../core/check/sim';
 import { soak } from '../core/check/sim-soak';
 import { emptyModel, scheduleArb, simCommandsArb, simReal } from './sim';
-import { duplicateQueuedWriteBug, staleHeadCommitsBug } from './sim-known-bugs';
 
 jest.setTimeout(240_000);
 
@@ -60,12 +59,12 @@ test(`soak (${SOAK_SEEDS} seeds, every fault class): no invariant violation; aft
   expect(syncs).toBeGreaterThan(SOAK_SEEDS);
 });
 
-// B1/B2 (properties/sim-known-bugs.ts) make some seeds non-linearizable; while either is
-// present this test is expected to fail, and turns into a plain test once both are fixed.
-const knownBugs = duplicateQueuedWriteBug() || staleHeadCommitsBug();
-(knownBugs ? test.failing : test)(
-  `soak (${SOAK_SEEDS} seeds): histories linearizable, acknowledged writes survive, replicas converge${knownBugs ? ' [KNOWN BUGS B1/B2 in core/craq/target.ts: expected to fail until fixed]' : ''}`,
-  () => {
-    expect(failuresOf(['linearizable', 'acked writes survive', 'replicas converge'])).toEqual([]);
-  },
-);
+// Safety over the soak. The simulator found bugs that make some seeds fail here
+// (proofs-notes/simulation.md): B1 and B2 in core/craq/target.ts (step-level reproductions
+// in properties/sim-known-bugs.ts) and B3 (a head that comes back from LASTSRV after a
+// manager partition resets versions the tail had committed, and the sync's newer stamp then
+// overwrites the newer version). Until they are fixed this test is expected to fail; when it
+// passes, jest reports it, and `test.failing` becomes `test`.
+test.failing(`soak (${SOAK_SEEDS} seeds): histories linearizable, acknowledged writes survive, replicas converge [KNOWN BUGS B1-B3: expected to fail until fixed]`, () => {
+  expect(failuresOf(['linearizable', 'acked writes survive', 'replicas converge'])).toEqual([]);
+});

@@ -39,7 +39,7 @@ export const faultArb: fc.Arbitrary<FaultEvent> = fc.oneof(
   fc
     .tuple(windowArb, fc.uniqueArray(hostArb, { minLength: 1, maxLength: 2 }), fc.constantFrom('halves' as const, 'isolate' as const, 'asymmetric' as const))
     .map(([w, side, shape]): FaultEvent => ({ kind: 'partition', ...w, shape, side: shape === 'halves' ? side.sort((a, b) => a - b) : [side[0]], oneWay: shape === 'asymmetric' })),
-  fc.tuple(windowArb, fc.integer({ min: 0, max: SIM_NODES - 1 })).map(([w, node]): FaultEvent => ({ kind: 'crash', ...w, node })),
+  fc.tuple(windowArb, hostArb).map(([w, node]): FaultEvent => ({ kind: 'crash', ...w, node })),
   fc.tuple(windowArb, targetArb).map(([w, target]): FaultEvent => ({ kind: 'diskFail', ...w, target })),
   fc.tuple(windowArb, targetArb).map(([w, target]): FaultEvent => ({ kind: 'torn', ...w, target })),
 );

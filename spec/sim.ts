@@ -45,7 +45,11 @@ export const PartitionFault = t.type(
   },
   'PartitionFault',
 );
-/** Storage node `node` crashes at atMs (volatile state lost) and restarts at untilMs. */
+/**
+ * Host `node` crashes at atMs (volatile state lost) and restarts at untilMs: a storage node
+ * (its targets restart from disk), or, when `node` = nodes, the chain manager (it restores
+ * from its config store).
+ */
 export const CrashFault = t.type({ kind: t.literal('crash'), ...Window, node: Nat }, 'CrashFault');
 /** The first write of target `target` at or after atMs fails: its disk is offline until untilMs (3FS). */
 export const DiskFailFault = t.type({ kind: t.literal('diskFail'), ...Window, target: Nat }, 'DiskFailFault');
@@ -104,7 +108,7 @@ export function describeFault(e: FaultEvent): string {
     case 'partition':
       return `partition (${e.shape}) {${e.side.join(',')}}${e.oneWay ? ' -> rest dropped (one way)' : ' | rest'} ${w}`;
     case 'crash':
-      return `crash node ${e.node} ${w}`;
+      return `crash host ${e.node} ${w}`;
     case 'diskFail':
       return `disk failure on target ${e.target} ${w}`;
     case 'torn':

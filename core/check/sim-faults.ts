@@ -55,7 +55,8 @@ export function drawSchedule(rng: Rng, shape: ScheduleShape): FaultEvent[] {
           break;
         }
         case 'crash':
-          out.push({ kind: 'crash', atMs, untilMs, node: rng.below(shape.nodes) });
+          // node `nodes` is the manager host
+          out.push({ kind: 'crash', atMs, untilMs, node: rng.below(hosts) });
           break;
         case 'disk':
           if (rng.chance(0.5)) out.push({ kind: 'diskFail', atMs, untilMs, target: rng.below(shape.targets) });

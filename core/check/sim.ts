@@ -61,7 +61,7 @@ import {
 import { ClientConfig, ClientState, DEFAULT_CLIENT_CONFIG, OpResult, clientStep, initialClientState } from '../craq/client';
 import { HistoryOp } from '../craq/cluster';
 import { CraqMutant } from '../craq/mutants';
-import { ManagerConfig, ManagerEffect, ManagerState, applyPersist, createManager, routingTable, step as managerStep } from '../chain/manager';
+import { ManagerConfig, ManagerEffect, ManagerState, applyPersist, createManager, restoreManager, routingTable, step as managerStep } from '../chain/manager';
 import type { ManagerSnapshot } from '../../spec/chain';
 import { drawSchedule } from './sim-faults';
 import { SimDisk } from './sim-disk';
@@ -294,6 +294,9 @@ export class ClusterSim {
   private manager!: ManagerState;
   private store: ManagerSnapshot | undefined;
   private managerSwim!: SwimState;
+  private managerUp = true;
+  private managerGen = 0;
+  private managerRestartAtMs = 0;
   private feed: FeedState = EMPTY_FEED;
   private readonly active: FaultEvent[] = [];
   private readonly linkLast = new Map<string, number>();
@@ -466,9 +469,10 @@ export class ClusterSim {
         this.clients[e.a].ticks.delete(this.nowMs);
         return this.clientInput(e.a, { kind: 'tick', nowMs: this.nowMs });
       case Ev.SwimTick:
-        if (e.a !== this.managerHost && (!this.nodes[e.a].up || this.nodes[e.a].gen !== e.gen)) return;
+        if (!this.hostLive(e.a, e.gen)) return;
         return this.swimInput(e.a, { kind: 'tick', nowMs: this.nowMs });
       case Ev.ManagerTick:
+        if (!this.hostLive(this.managerHost, e.gen)) return;
         return this.managerInput({ kind: 'tick', nowMs: this.nowMs });
       case Ev.Heartbeat: {
         const n = this.nodes[e.a];
@@ -478,7 +482,7 @@ export class ClusterSim {
         return;
       }
       case Ev.Reconnect: {
-        if (e.a !== this.managerHost && (!this.nodes[e.a].up || this.nodes[e.a].gen !== e.gen)) return;
+        if (!this.hostLive(e.a, e.gen)) return;
         this.reconnect(e.a);
         this.heap.push(this.nowMs + RECONNECT_MS, { ev: Ev.Reconnect, a: e.a, gen: e.gen });
         return;
@@ -493,6 +497,12 @@ export class ClusterSim {
       case Ev.Think:
         return this.think(e.a);
     }
+  }
+
+  /** The host (a storage node, or the manager host) is up and `gen` is its current generation. */
+  private hostLive(h: Host, gen: number): boolean {
+    if (h === this.managerHost) return this.managerUp && gen === this.managerGen;
+    return this.nodes[h].up && this.nodes[h].gen === gen;
   }
 
   private expMs(mean: number): number {
@@ -581,7 +591,7 @@ export class ClusterSim {
         else if (p.t === 'routing') this.clientInput(dest.i, { kind: 'routing', table: p.table, nowMs: this.nowMs });
         return;
       case 'host':
-        if (dest.h === this.managerHost) return this.managerReceive(from, p);
+        if (dest.h === this.managerHost) return this.managerUp ? this.managerReceive(from, p) : undefined;
         if (!this.nodes[dest.h].up) return;
         if (p.t === 'swim') this.swimInput(dest.h, { kind: 'received', from, packet: p.packet, nowMs: this.nowMs });
         else if (p.t === 'routing') this.nodeRouting(dest.h, p.table);
@@ -772,6 +782,33 @@ export class ClusterSim {
     for (let i = 0; i < this.targets.length; i++) if (this.targets[i].node === n && this.running(i)) this.targetInput(i, { kind: 'routing', table, nowMs: this.nowMs });
   }
 
+  /** The manager process dies: its volatile state (leases, SWIM's down set, its member) is gone. */
+  private crashManager(restartAtMs: number): void {
+    this.managerRestartAtMs = Math.max(this.managerRestartAtMs, restartAtMs);
+    if (!this.managerUp) return;
+    this.o.trace?.(this.nowMs, 'crash manager');
+    this.faults.crashes++;
+    this.managerUp = false;
+    this.managerGen++;
+  }
+
+  /** The manager restarts from its config store (restoreManager) and rejoins SWIM. */
+  private restartManager(): void {
+    if (this.managerUp || !this.store) return;
+    this.o.trace?.(this.nowMs, 'restart manager');
+    this.faults.restarts++;
+    const restored = restoreManager(MANAGER_CONFIG, this.store, this.nowMs);
+    if (restored._tag === 'Left') throw new InvariantViolation('SIM-MANAGER-RESTORE', restored.left.message);
+    this.managerUp = true;
+    this.managerGen++;
+    this.manager = restored.right[0];
+    this.feed = EMPTY_FEED;
+    this.managerSwim = createMember(this.managerHost, this.miscRng.u32(), EMPTY_TABLE, this.managerSwim.incarnation + 1);
+    this.swimInput(this.managerHost, { kind: 'join', seeds: Array.from({ length: this.o.nodes }, (_, n) => n), nowMs: this.nowMs });
+    this.onManagerEffects(restored.right[1]);
+    this.heap.push(this.nowMs + RECONNECT_MS, { ev: Ev.Reconnect, a: this.managerHost, gen: this.managerGen });
+  }
+
   // ------------------------------------------------------------ SWIM
 
   private swimInput(h: Host, input: Parameters<typeof swimStep>[2]): void {
@@ -780,7 +817,7 @@ export class ClusterSim {
     const [next, effects] = swimStep(this.o.swim, st, input);
     if (isMgr) this.managerSwim = next;
     else this.nodes[h].swim = next;
-    const gen = isMgr ? 0 : this.nodes[h].gen;
+    const gen = isMgr ? this.managerGen : this.nodes[h].gen;
     for (const e of effects) {
       switch (e.kind) {
         case 'send':
@@ -849,7 +886,7 @@ export class ClusterSim {
           this.publish(e.routing);
           break;
         case 'scheduleTick':
-          this.heap.push(Math.max(this.nowMs, e.atMs), { ev: Ev.ManagerTick, a: 0, gen: 0 });
+          this.heap.push(Math.max(this.nowMs, e.atMs), { ev: Ev.ManagerTick, a: 0, gen: this.managerGen });
           break;
         case 'rejected':
           break;
@@ -914,6 +951,7 @@ export class ClusterSim {
         return;
       case 'crash':
         if (f.node < this.o.nodes) this.crashNode(f.node, f.untilMs);
+        else if (f.node === this.managerHost) this.crashManager(f.untilMs);
         return;
       case 'diskFail':
       case 'torn': {
@@ -941,6 +979,7 @@ export class ClusterSim {
           if (t && t.armed === f) t.armed = null; // never triggered
         }
         for (let n = 0; n < this.o.nodes; n++) if (!this.nodes[n].up && this.nodes[n].restartAtMs <= this.nowMs) this.restartNode(n);
+        if (!this.managerUp && this.managerRestartAtMs <= this.nowMs) this.restartManager();
         return;
       case 'diskFail': {
         const t = this.targets[f.target];
@@ -972,7 +1011,7 @@ export class ClusterSim {
     const out = [];
     for (let h = 0; h <= this.o.nodes; h++) {
       const st = h === this.o.nodes ? this.managerSwim : this.nodes[h].swim;
-      const up = h === this.o.nodes ? true : this.nodes[h].up;
+      const up = h === this.o.nodes ? this.managerUp : this.nodes[h].up;
       const notAlive: number[] = [];
       for (let m = 0; m <= this.o.nodes; m++) if (m !== h && statusOf(st, m) !== 'alive') notAlive.push(m);
       out.push({ host: h, up, notAlive });
