@@ -7,7 +7,8 @@
  * What runs, unchanged, through their pure `step` functions:
  *  - storage targets (core/craq/target.ts), several per storage node;
  *  - the chain manager (core/chain/manager.ts), on its own host, with an in-memory config
- *    store (applyPersist) and routing published only after its persist;
+ *    store (applyPersist) and routing published only after its persist; a crash of the
+ *    manager host loses its volatile state and `restoreManager` rebuilds it from the store;
  *  - SWIM/Lifeguard members (core/swim/member.ts) on every storage node and on the manager
  *    host; the manager's own member feeds it nodeDown/nodeUp (core/swim/feed.ts);
  *  - clients (core/craq/client.ts) issuing reads and writes.
