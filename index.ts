@@ -88,3 +88,37 @@ export { step as chainManagerStep, createManager, restoreManager, routingTable, 
 export type { ManagerConfig, ManagerState, ManagerEffect } from './core/chain/manager';
 export type { ConfigStore } from './core/chain/config-store';
 export { MemoryConfigStore } from './adapters/config/memory';
+
+// ---- chain tables (placement)
+export { validateParams, chainCount, pairMean, threeFsTargetsPerNode, NODES_MAX } from './core/placement/params';
+export type { TableParams, ChainTable, PlacementError } from './core/placement/params';
+export { generateTable, startGeneration, stepGeneration, runToEnd, checkDomains, spreadOneImpossible, defaultBudget } from './core/placement/generate';
+export type { GenerateResult, GenerateOptions, TableStatus } from './core/placement/generate';
+export { findDesign, stsBose, stsSkolem, projectiveGeometry, affineGeometry, hermitianUnital, DIFFERENCE_FAMILIES, unionDesigns } from './core/placement/designs';
+export type { Design, DifferenceFamily } from './core/placement/designs';
+export { galoisField, primePower } from './core/placement/gf';
+export type { GaloisField } from './core/placement/gf';
+export { balancePositions, positionsBalanced, positionCounts } from './core/placement/positions';
+export { analyze, analyzeWithNaive, metrics, pairStats, positionStats, recoveryTraffic, copysets, lossProbability, naiveTable, pairCountMatrix } from './core/placement/analysis';
+export type { Analysis, TableMetrics, LossProbability } from './core/placement/analysis';
+export { expandTable, planExpansion, movedLowerBound } from './core/placement/expand';
+export type { ExpandResult } from './core/placement/expand';
+export { parseTableText, decodeTableJson, parseDomainsText, TableFileCodec, checkTable } from './spec/placement';
+export type { DecodedTable, Domains, TableFile } from './spec/placement';
+export { tableJson, tableCsv, threeFsFiles, tableSvg, THREE_FS_DEFAULTS, TABLE_FORMATS } from './adapters/cli/table-output';
+export type { ThreeFsOptions, TableFormat } from './adapters/cli/table-output';
+
+// ---- adapters: config stores, election, runtime
+export { EtcdConfigStore, EtcdElection, etcdClient } from './adapters/config/etcd';
+export { startEtcd, ensureEtcd, findEtcd } from './adapters/config/etcd-server';
+export { fencedStore } from './adapters/config/election';
+export type { Election, Candidate, Leadership, Fence } from './adapters/config/election';
+export { MemoryElection } from './adapters/config/memory-election';
+export { StorageNode } from './adapters/runtime/storage-node';
+export type { StorageNodeOptions } from './adapters/runtime/storage-node';
+export { ManagerNode } from './adapters/runtime/manager-node';
+export { SwimNode, localSwimConfig } from './adapters/runtime/swim-node';
+export { ChainrepClient, ClientError } from './adapters/runtime/client';
+export type { ChainrepClientOptions } from './adapters/runtime/client';
+export { runLoad } from './adapters/cli/load';
+export type { LoadOptions, LoadSummary } from './adapters/cli/load';
