@@ -308,6 +308,7 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
       onSync(c, input.msg);
       break;
   }
+  finishSyncs(c);
   const effects: TargetEffect[] = [];
   let durable = c.d;
   if (c.touched.size > 0 || c.retryTouched.size > 0) {
@@ -557,6 +558,8 @@ function onClientWrite(c: Ctx, m: WriteReq): void {
   if (!isHead(role)) return replyWrite(c, tag, m.chunk, { ok: false, code: 'RoutingError' });
   if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return replyWrite(c, tag, m.chunk, { ok: false, code: 'InvalidRange' });
 
+  // a retry of a write still waiting behind the chunk lock (no retry record yet): keep one copy
+  if (locksOf(c).get(m.chunk)?.queue.some((q) => q.ver === undefined && sameTag(q.tag, tag))) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
   const key = retryKey(c, m.client, m.chain, m.channel);
   const e = retryOf(c, key);
   if (e) {
@@ -630,6 +633,9 @@ function startNext(c: Ctx, chunk: ChunkId): void {
 function begin(c: Ctx, u: QueuedUpdate): void {
   const role = roleIn(c, u.chain);
   if (typeof role === 'string') return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: role }, ZERO_SUM);
+  // routing may have changed while the update waited for the lock: a target that left the
+  // write path (or a client write at a target that is no longer head) must not apply it
+  if (role.pos < 0 || (u.ver === undefined && !isHead(role))) return reply(c, u.from, u.chain, role.chain.version, u.chunk, u.ver ?? 0, { ok: false, code: 'RoutingError' }, ZERO_SUM);
   const chainVer = role.chain.version;
   const r = chunkOf(c, u.chunk) ?? EMPTY_REPLICA;
   const updateVer = updateVerOf(r);
@@ -752,6 +758,11 @@ function onAck(c: Ctx, m: Ack): void {
   const lock = locksOf(c).get(m.chunk);
   const a = lock?.active;
   if (!a || a.ver !== m.ver || a.successor !== m.from) return ignore(c, `ack v${m.ver} of ${m.chunk} from ${m.from}: no such update in flight`);
+  // an ack counts only if it answers a forward under the current chain to the current
+  // successor: after a reconfiguration the new successor must get the update too (retry on tick)
+  const role = roleIn(c, a.chain);
+  if (typeof role === 'string' || role.chain.version !== m.chainVer || successorOf(role) !== m.from)
+    return ignore(c, `ack v${m.ver} of ${m.chunk} from ${m.from} at chain version ${m.chainVer}: the chain changed since, will retry`);
   if (!m.ok) {
     if (m.code === 'RoutingVersionMismatch' || m.code === 'RoutingError' || m.code === 'TargetNotReady' || m.code === 'TargetBusy') {
       // retry after backoff with fresh routing (onTick)
@@ -995,8 +1006,7 @@ function onSyncDump(c: Ctx, m: SyncDump): void {
   const waiting = [...plan.remove.map((x) => x.chunk), ...plan.send].sort();
   const retryAtMs = c.nowMs + (c.cfg.syncRetryMs ?? 1000);
   putSync(c, m.chain, { ...ss, phase: 'transferring', waiting, retryAtMs });
-  if (waiting.length === 0) finishSync(c, m.chain);
-  else c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+  c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
 }
 
 /** The whole committed chunk as it is now (pending versions follow as forwarded full-chunk replaces). */
@@ -1037,14 +1047,22 @@ function onSyncAck(c: Ctx, m: SyncAck): void {
   if (!ss) return;
   if (!ss.waiting.includes(m.chunk)) return ignore(c, `syncAck for ${m.chunk}: not waiting for it`);
   if (m.outcome === 'badChecksum') return sendTransfer(c, m.chain, ss, m.chunk);
-  const waiting = ss.waiting.filter((x) => x !== m.chunk);
-  putSync(c, m.chain, { ...ss, waiting });
-  if (waiting.length === 0) finishSync(c, m.chain);
+  putSync(c, m.chain, { ...ss, waiting: ss.waiting.filter((x) => x !== m.chunk) });
 }
 
-/** Every chunk is in place: report syncDone (with the chain version the sync ran under) to the manager. */
-function finishSync(c: Ctx, chain: ChainId): void {
-  const ss = c.v.syncs.get(chain)!;
-  putSync(c, chain, { ...ss, phase: 'done', waiting: [] });
-  c.other.push({ kind: 'syncDone', target: ss.successor, chainVersion: ss.chainVer });
+/**
+ * After every step: a sync whose removes and transfers are all acked reports syncDone (with
+ * the chain version it ran under) to the manager, but only once this predecessor holds no
+ * pending version: each pending one reaches the SYNCING tail as a full-chunk forward and
+ * commits here only on its ack, so at syncDone the successor has every version we have.
+ * (Promoting it earlier would let a clean replica serve an older version than one a
+ * removed tail committed and served: found by the system explorer, proofs-notes/recovery.md.)
+ */
+function finishSyncs(c: Ctx): void {
+  for (const [chain, ss] of c.v.syncs) {
+    if (ss.phase !== 'transferring' || ss.waiting.length > 0) continue;
+    if (dirtyOf(c).some((chunk) => chunkOf(c, chunk)?.pending !== undefined)) continue;
+    putSync(c, chain, { ...ss, phase: 'done', waiting: [] });
+    c.other.push({ kind: 'syncDone', target: ss.successor, chainVersion: ss.chainVer });
+  }
 }
