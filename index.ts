@@ -122,3 +122,18 @@ export { ChainrepClient, ClientError } from './adapters/runtime/client';
 export type { ChainrepClientOptions } from './adapters/runtime/client';
 export { runLoad } from './adapters/cli/load';
 export type { LoadOptions, LoadSummary } from './adapters/cli/load';
+
+// ---- adapters: transports and chunk stores
+export { TransportError } from './adapters/transport/types';
+export type { MessageTransport, PacketTransport, WireCodec, TransportCounters, Rejection } from './adapters/transport/types';
+export { TcpTransport, TCP_DEFAULTS } from './adapters/transport/tcp';
+export type { TcpTransportOptions } from './adapters/transport/tcp';
+export { craqWireCodec } from './adapters/transport/craq-codec';
+export { UdpTransport, Keyring, sealDatagram, openDatagram, ENCRYPT_OVERHEAD_BYTES } from './adapters/transport/udp';
+export type { UdpTransportOptions } from './adapters/transport/udp';
+export { PersistThenSend, durableFromLoaded } from './adapters/store/types';
+export type { ChunkStore, PersistBatch, LoadedState } from './adapters/store/types';
+export { FileChunkStore, FILE_STORE_DEFAULTS, StoreCorrupt, StoreClosed } from './adapters/store/file';
+export type { FileStoreOptions, FsyncPolicy } from './adapters/store/file';
+export { MemoryChunkStore } from './adapters/store/memory';
+export { crc32c } from './adapters/store/crc32c';
