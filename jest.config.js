@@ -9,4 +9,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
   verbose: false,
+  // CI and dev machines have 2 cores; the tests are CPU-bound single-threaded processes
+  maxWorkers: 2,
 };

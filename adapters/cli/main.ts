@@ -10,6 +10,7 @@ import { register as table } from './table';
 import { register as swim } from './swim';
 import { register as cluster } from './cluster';
 import { register as load } from './load';
+import { register as sim } from './sim';
 
 /** The package version, found by walking up from this file (works from dist/ and from ts-jest). */
 function packageVersion(): string {
@@ -36,7 +37,7 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
-  for (const reg of [craq, check, lin, table, swim, cluster, load]) reg(program);
+  for (const reg of [craq, check, lin, table, swim, cluster, load, sim]) reg(program);
   // every subcommand maps commander's own parse errors to exit 2
   const override = (cmd: Command) => {
     cmd.exitOverride();
