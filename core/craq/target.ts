@@ -524,7 +524,10 @@ function onTick(c: Ctx): void {
     send(c, toClient(p.client), { kind: 'readReply', client: p.client, reqId: p.reqId, chunk: p.chunk, from: c.cfg.self, ok: false, code: 'ChunkNotCommit' });
   }
   // recovery syncs whose successor went quiet: start over
-  for (const [chain, ss] of c.v.syncs) if (ss.phase !== 'done' && c.nowMs >= ss.retryAtMs) startSync(c, chain, ss.successor, ss.chainVer);
+  for (const [chain, ss] of c.v.syncs) {
+    const quiet = ss.phase === 'started' || (ss.phase === 'transferring' && ss.waiting.length > 0);
+    if (quiet && c.nowMs >= ss.retryAtMs) startSync(c, chain, ss.successor, ss.chainVer);
+  }
   redriveDirty(c);
 }
 
