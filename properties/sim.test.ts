@@ -59,14 +59,10 @@ test(`soak (${SOAK_SEEDS} seeds, every fault class): no invariant violation; aft
   expect(syncs).toBeGreaterThan(SOAK_SEEDS);
 });
 
-// Safety over the soak. The simulator found bugs that make some seeds fail here
-// (proofs-notes/simulation.md): B1 and B2 in core/craq/target.ts (step-level reproductions
-// in properties/sim-known-bugs.ts), B3 (a head that comes back from LASTSRV after a
-// manager partition resets versions the tail had committed, and the sync's newer stamp then
-// overwrites the newer version) and B4 (a sync completes while the predecessor still holds a
-// pending version the removed tail had committed and served). Until they are fixed this test
-// is expected to fail; when it
-// passes, jest reports it, and `test.failing` becomes `test`.
-test.failing(`soak (${SOAK_SEEDS} seeds): histories linearizable, acknowledged writes survive, replicas converge [KNOWN BUGS B1-B4: expected to fail until fixed]`, () => {
+// Safety over the soak: linearizable histories, acknowledged writes kept, replicas converged.
+// B1 and B2 (core/craq/target.ts, found by this simulator) are fixed; B3 and B4
+// (proofs-notes/simulation.md) are still reachable with other seeds and run lengths (for
+// example `chainrep sim --seed 124`), but not within these 200 seeds.
+test(`soak (${SOAK_SEEDS} seeds): histories linearizable, acknowledged writes survive, replicas converge`, () => {
   expect(failuresOf(['linearizable', 'acked writes survive', 'replicas converge'])).toEqual([]);
 });
