@@ -137,3 +137,15 @@ export { FileChunkStore, FILE_STORE_DEFAULTS, StoreCorrupt, StoreClosed } from '
 export type { FileStoreOptions, FsyncPolicy } from './adapters/store/file';
 export { MemoryChunkStore } from './adapters/store/memory';
 export { crc32c } from './adapters/store/crc32c';
+
+// ---- whole-cluster simulation and the read-scaling experiment
+export { ClusterSim, runSim, DEFAULT_SIM_OPTIONS, SIM_SWIM_CONFIG } from './core/check/sim';
+export type { SimOptions, SimReport, CheckOutcome, CheckStatus, FaultCounts, RecoveryMode } from './core/check/sim';
+export { shrinkRun, soak, failingChecks } from './core/check/sim-soak';
+export type { ShrinkResult, SoakReport } from './core/check/sim-soak';
+export { drawSchedule, shrinkSchedule } from './core/check/sim-faults';
+export { runChecks, CHECK_NAMES } from './core/check/sim-checks';
+export { FaultEvent, FaultSchedule, FAULT_CLASSES, decodeSchedule, describeFault } from './spec/sim';
+export type { FaultClass } from './spec/sim';
+export { measurePoint, sweep, DEFAULT_POINT, DEFAULT_SERVICE, READ_POLICIES } from './core/check/read-scaling';
+export type { ScalingPoint, ScalingResult, ServiceTimes } from './core/check/read-scaling';
