@@ -7,11 +7,15 @@
  * round; the round function is the murmur3 32-bit finalizer (a hash, not a generator).
  * Specified to the bit, pinned by vectors in test/core/swim/permute.test.ts.
  */
+// Math.imul cached in module scope: inside jest's vm context every global lookup in a hot
+// loop is slow (measured ~200x on the explorer's hash64).
+const imul = Math.imul;
+
 function fmix32(h: number): number {
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
