@@ -165,5 +165,24 @@ describe('recovery through the whole system', () => {
     expect(lastsrvReturn('reset')).toBe('11,21 illegal');
     expect(lastsrvReturn('redrive')).toBe('11,11 ok');
   });
+
+  test('a sync whose successor restarts unnoticed (a transfer lost) starts over on the predecessor\'s timer and completes', () => {
+    const sc = new Scenario({ replicas: 2, clients: 1, writes: 1, reads: 0, failures: 2 })
+      .crash(2)
+      .managerSeesDown(2)
+      .invoke(0)
+      .settle() // t1 commits 11 alone
+      .restart(2)
+      .heartbeat(2)
+      .sync('syncStart')
+      .crash(2) // the manager does not notice
+      .sync('syncDump') // t1 sends the transfer...
+      .sync('syncChunk') // ...lost: t2 is down
+      .restart(2); // t2 is back, still SYNCING; nobody is talking
+    expect(sc.s.c.syncInflight).toEqual([]);
+    sc.settle();
+    expect(sc.s.m.chains[0].members.map((m) => m.state)).toEqual(['serving', 'serving']);
+    for (const t of sc.s.c.targets) expect(t.durable.chunks.get('x')?.commitVer).toBe(1);
+  });
 });
 
