@@ -5,27 +5,30 @@
  * share a fingerprint is about n^2 / 2^65 (1e7 states: ~3e-6). A collision can only hide
  * states (make a search less complete), never report a false violation.
  */
+/** Cached: a global lookup per call is slow in hot loops (and very slow under jest's vm context). */
+const imul = Math.imul;
+
 export function hash64(s: string): [number, number] {
   let h1 = 0x811c9dc5 | 0;
   let h2 = 0x9747b28c | 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    let k = Math.imul(c, 0xcc9e2d51);
+    h1 = imul(h1 ^ c, 0x01000193);
+    let k = imul(c, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
+    k = imul(k, 0x1b873593);
     h2 ^= k;
     h2 = (h2 << 13) | (h2 >>> 19);
-    h2 = (Math.imul(h2, 5) + 0xe6546b64) | 0;
+    h2 = (imul(h2, 5) + 0xe6546b64) | 0;
   }
   h2 ^= s.length;
   h2 ^= h2 >>> 16;
-  h2 = Math.imul(h2, 0x85ebca6b);
+  h2 = imul(h2, 0x85ebca6b);
   h2 ^= h2 >>> 13;
-  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 = imul(h2, 0xc2b2ae35);
   h2 ^= h2 >>> 16;
   h1 ^= h1 >>> 15;
-  h1 = Math.imul(h1, 0x2c1b3c6d);
+  h1 = imul(h1, 0x2c1b3c6d);
   h1 ^= h1 >>> 12;
   return [h1 >>> 0, h2 >>> 0];
 }
@@ -53,7 +56,7 @@ export class FingerprintSet {
   }
   add(h: number, l: number): number {
     if ((this.size + 1) * 2 > this.hi.length) this.grow();
-    let i = (h ^ Math.imul(l, 0x9e3779b1)) & this.mask;
+    let i = (h ^ imul(l, 0x9e3779b1)) & this.mask;
     for (;;) {
       const id = this.ids[i];
       if (id === -1) {
@@ -75,7 +78,7 @@ export class FingerprintSet {
     this.mask = n - 1;
     for (let j = 0; j < hi.length; j++) {
       if (ids[j] === -1) continue;
-      let i = (hi[j] ^ Math.imul(lo[j], 0x9e3779b1)) & this.mask;
+      let i = (hi[j] ^ imul(lo[j], 0x9e3779b1)) & this.mask;
       while (this.ids[i] !== -1) i = (i + 1) & this.mask;
       this.hi[i] = hi[j];
       this.lo[i] = lo[j];

@@ -1,6 +1,6 @@
 /**
  * Chunk checksum: two polynomial hashes over the chunk bytes in the ring Z/2^32 (odd
- * bases, Math.imul arithmetic), packed into one integer below 2^52:
+ * bases, imul arithmetic), packed into one integer below 2^52:
  *   h_j(chunk) = sum_i b_i * x_j^(i+1)  mod 2^32,   sum = h_1 * 2^20 + (h_2 >>> 12).
  * Why polynomial and not CRC32C as 3FS uses: it is linear in the bytes, so a write of L
  * bytes at offset o updates the checksum in O(L + log o) (add the deltas times x^(o+i+1))
@@ -10,6 +10,9 @@
  * structured collisions: it detects accidental divergence and torn data, not adversaries.
  * The file store (adapters) keeps its own CRC per record for torn-write detection.
  */
+/** Cached: a global lookup per call is slow in hot loops (and very slow under jest's vm context). */
+const imul = Math.imul;
+
 const X1 = 0x9e3779b1 | 0; // odd
 const X2 = 0x85ebca77 | 0; // odd
 const HIGH = 1048576; // 2^20
@@ -18,8 +21,8 @@ function powU32(x: number, e: number): number {
   let r = 1;
   let b = x;
   while (e > 0) {
-    if (e & 1) r = Math.imul(r, b);
-    b = Math.imul(b, b);
+    if (e & 1) r = imul(r, b);
+    b = imul(b, b);
     e >>>= 1;
   }
   return r;
@@ -48,11 +51,11 @@ export function checksumStateOf(bytes: Uint8Array): ChecksumState {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== 0) {
-      h1 = (h1 + Math.imul(b, x1)) | 0;
-      h2 = (h2 + Math.imul(b, x2)) | 0;
+      h1 = (h1 + imul(b, x1)) | 0;
+      h2 = (h2 + imul(b, x2)) | 0;
     }
-    x1 = Math.imul(x1, X1);
-    x2 = Math.imul(x2, X2);
+    x1 = imul(x1, X1);
+    x2 = imul(x2, X2);
   }
   return { h1, h2 };
 }
@@ -71,11 +74,11 @@ export function checksumStateAfterWrite(old: Uint8Array, oldSum: ChecksumState, 
     const j = offset + i;
     const d = data[i] - (j < old.length ? old[j] : 0);
     if (d !== 0) {
-      h1 = (h1 + Math.imul(d, x1)) | 0;
-      h2 = (h2 + Math.imul(d, x2)) | 0;
+      h1 = (h1 + imul(d, x1)) | 0;
+      h2 = (h2 + imul(d, x2)) | 0;
     }
-    x1 = Math.imul(x1, X1);
-    x2 = Math.imul(x2, X2);
+    x1 = imul(x1, X1);
+    x2 = imul(x2, X2);
   }
   return { h1, h2 };
 }
