@@ -149,3 +149,18 @@ export { FaultEvent, FaultSchedule, FAULT_CLASSES, decodeSchedule, describeFault
 export type { FaultClass } from './spec/sim';
 export { measurePoint, sweep, DEFAULT_POINT, DEFAULT_SERVICE, READ_POLICIES } from './core/check/read-scaling';
 export type { ScalingPoint, ScalingResult, ServiceTimes } from './core/check/read-scaling';
+
+// ---- SWIM membership with Lifeguard
+export { SwimConfig, DEFAULT_SWIM_CONFIG, withLifeguard, decodeSwimConfig, datagramWithin, PacketTooLarge, encodePacket as encodeSwimPacket, decodePacket as decodeSwimPacket, packetBytes as swimPacketBytes } from './spec/swim';
+export type { Message as SwimMessage, Update as SwimUpdate, Datagram as SwimDatagram, PushPull as SwimPushPull, Packet as SwimPacket } from './spec/swim';
+export { memberStatusChart } from './spec/swim-chart';
+export { step as swimStep, createMember, suspicionMinMs, suspicionTimeoutMs, retransmitLimit, pushPullIntervalMs, relayNackMs, statusOf } from './core/swim/member';
+export type { SwimState, SwimInput, SwimEffect, MemberEvent, MemberId } from './core/swim/member';
+export { nextStatus as swimNextStatus } from './core/swim/status';
+export { EMPTY_TABLE, denseAliveTable, tableFromEntries, tableEntries, lookup as lookupMember } from './core/swim/table';
+export type { MemberTable, MemberEntry, Status as SwimStatus } from './core/swim/table';
+export { simulate as simulateSwim, DEFAULT_SIM as DEFAULT_SWIM_SIM } from './core/swim/sim';
+export type { SimOptions as SwimSimOptions, SimReport as SwimSimReport } from './core/swim/sim';
+export { EventHeap } from './core/swim/heap';
+export { feedStep, feedEffects, EMPTY_FEED, localStateOf } from './core/swim/feed';
+export type { FeedState, MembershipInput } from './core/swim/feed';
