@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { captureCli } from './capture';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../adapters/cli/main';
@@ -13,19 +14,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function run(args: string[], content?: string): Promise<{ code: number; out: string; err: string }> {
   const file = path.join(dir, `h${Math.random().toString(36).slice(2)}.jsonl`);
   if (content !== undefined) fs.writeFileSync(file, content);
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    process.exitCode = 0;
-    await main(['node', 'chainrep', 'lin', 'check', ...args, ...(content !== undefined ? [file] : [])]);
-    return { code: Number(process.exitCode ?? 0), out: out.join(''), err: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = 0;
-  }
+  return captureCli(() => main(['node', 'chainrep', 'lin', 'check', ...args, ...(content !== undefined ? [file] : [])]));
 }
 
 const lines = (...xs: object[]) => xs.map((x) => JSON.stringify(x)).join('\n') + '\n';

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { captureCli } from './capture';
 import { register } from '../../../adapters/cli/sim';
 
 jest.setTimeout(120_000);
@@ -13,24 +14,14 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     c.commands.forEach(override);
   };
   override(program);
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    process.exitCode = 0;
+  return captureCli(async () => {
     try {
       await program.parseAsync(['node', 'chainrep', 'sim', ...args]);
     } catch (e) {
       if (!(e instanceof CommanderError)) throw e;
       process.exitCode = e.code === 'commander.helpDisplayed' ? 0 : 2;
     }
-    return { code: Number(process.exitCode ?? 0), out: out.join(''), err: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = 0;
-  }
+  });
 }
 
 const SHORT = ['--ticks', '6000', '--settle-ms', '6000'];

@@ -1,20 +1,9 @@
 import { main } from '../../../adapters/cli/main';
+import { captureCli } from './capture';
 
 // issue 5 item 4: chainrep swim sim, its JSON shape, and the exit-code contract
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    process.exitCode = 0;
-    await main(['node', 'chainrep', 'swim', 'sim', ...args]);
-    return { code: Number(process.exitCode ?? 0), out: out.join(''), err: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = 0;
-  }
+  return captureCli(() => main(['node', 'chainrep', 'swim', 'sim', ...args]));
 }
 
 describe('chainrep swim sim', () => {
