@@ -19,6 +19,23 @@ function pathOf(ctx: t.Context): string {
   return keys.join('.');
 }
 
+/**
+ * True when the failure went through a union member whose literal fields (e.g. `ok: true`)
+ * contradict the input at that point: that branch was never the one meant, so its errors
+ * would name the wrong field.
+ */
+function throughMismatchedBranch(ctx: t.Context): boolean {
+  for (let i = 1; i < ctx.length; i++) {
+    const parent = ctx[i - 1].type as unknown as { _tag?: string };
+    if (parent._tag !== 'UnionType') continue;
+    const member = ctx[i].type as unknown as { _tag?: string; props?: Record<string, { _tag?: string; value?: unknown }> };
+    const actual = ctx[i].actual as Record<string, unknown> | undefined;
+    if ((member._tag !== 'InterfaceType' && member._tag !== 'StrictType') || !member.props || actual === null || typeof actual !== 'object') continue;
+    for (const [k, p] of Object.entries(member.props)) if (p._tag === 'LiteralType' && k in actual && actual[k] !== p.value) return true;
+  }
+  return false;
+}
+
 /** Deepest-first list of failures, each naming its field. */
 export function describeErrors(errors: t.Errors): DecodeError[] {
   return errors.map((e) => {
@@ -69,7 +86,8 @@ export function decodeWith<A, O>(codec: t.Type<A, O, unknown>, input: unknown): 
   if ('kind' in narrowed && (narrowed as DecodeError).kind === 'DecodeError') return left(narrowed as DecodeError);
   const r = (narrowed as t.Mixed).decode(input);
   if (isLeft(r)) {
-    const errs = describeErrors(r.left);
+    const relevant = r.left.filter((e) => !throughMismatchedBranch(e.context));
+    const errs = describeErrors(relevant.length > 0 ? relevant : r.left);
     // prefer the most specific (longest path) error: unions report one error per branch
     errs.sort((a, b) => b.field.length - a.field.length);
     return left(errs[0] ?? { kind: 'DecodeError', field: '(root)', message: 'invalid' });

@@ -42,6 +42,10 @@ describe('CRAQ codecs', () => {
     [{ kind: 'ack', from: 1, chain: 1, chainVer: 1, chunk: 'x', ver: 1, ok: false, code: 'NoSuchCode' }, 'code'],
     [{ kind: 'read', client: 0, reqId: 1, chain: 1, chainVer: 1, chunk: '', offset: 0, length: 1, relaxed: false }, 'chunk'],
     [{ kind: 'versionQuery', from: 1.5, qid: 1, chain: 1, chainVer: 1, chunk: 'x' }, 'from'],
+    // a failure reply with a bad common field: the error names it, not a field of the ok branch
+    [{ kind: 'readReply', client: 0, reqId: 'x', chunk: 'x', from: 1, ok: false, code: 'ChunkNotCommit' }, 'reqId'],
+    [{ kind: 'ack', from: 1, chain: 1, chainVer: -1, chunk: 'x', ver: 1, ok: false, code: 'RoutingError' }, 'chainVer'],
+    [{ kind: 'writeReply', client: 0, channel: 0, seq: 1, chunk: 'x', ok: false, code: 5 }, 'code'],
   ])('a bad message is rejected naming the field: %#', (raw, field) => {
     const d = decodeWith(CraqMessage, raw);
     expect(isLeft(d)).toBe(true);
