@@ -116,3 +116,17 @@ export const Bytes = new t.Type<Uint8Array, Uint8Array, unknown>(
   (u, c) => (u instanceof Uint8Array ? t.success(u) : t.failure(u, c, 'expected bytes (Uint8Array)')),
   (a) => a,
 );
+
+/**
+ * Parse JSON text and decode it with a codec in one step: the only way JSON from a file or a
+ * socket becomes a value. A syntax error is reported as field '(json)'.
+ */
+export function decodeJson<A, O>(codec: t.Type<A, O, unknown>, text: string): Either<DecodeError, A> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return left({ kind: 'DecodeError', field: '(json)', message: `not JSON: ${(e as Error).message}` });
+  }
+  return decodeWith(codec, raw);
+}

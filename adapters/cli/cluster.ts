@@ -20,7 +20,7 @@ import { isLeft } from 'fp-ts/Either';
 import { intArg, enumArg } from '../../spec/cli';
 import * as t from 'io-ts';
 import { ClusterSpec, ClusterState, DEFAULT_TIMINGS, StatusReply } from '../../spec/runtime';
-import { decodeWith } from '../../spec/decode';
+import { decodeJson } from '../../spec/decode';
 import { ChainLayout } from '../../spec/chain';
 import { chainId, nodeId, targetId } from '../../spec/ids';
 import { freePort, findEtcd, startEtcd } from '../config/etcd-server';
@@ -84,13 +84,13 @@ export interface UpOptions {
 
 export function readState(dir: string): ClusterState {
   const file = path.join(dir, STATE_FILE);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new CliError(EXIT_BAD_INPUT, `${file}: ${(e as Error).message}`);
   }
-  const s = decodeWith(ClusterState, raw);
+  const s = decodeJson(ClusterState, text);
   if (isLeft(s)) throw new CliError(EXIT_BAD_INPUT, `${file}: field '${s.left.field}': ${s.left.message}`);
   return s.right;
 }

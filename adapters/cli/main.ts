@@ -2,7 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import * as t from 'io-ts';
+import { isRight } from 'fp-ts/Either';
+import { decodeJson } from '../../spec/decode';
 import { EXIT_BAD_INPUT } from './common';
+
+const PackageJson = t.type({ name: t.string, version: t.string });
 import { register as craq } from './craq';
 import { register as check } from './check';
 import { register as lin } from './lin';
@@ -18,8 +23,8 @@ function packageVersion(): string {
   for (let i = 0; i < 5; i++) {
     const f = path.join(dir, 'package.json');
     if (fs.existsSync(f)) {
-      const v = (JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: unknown; version?: unknown });
-      if (v.name === 'chainrep' && typeof v.version === 'string') return v.version;
+      const v = decodeJson(PackageJson, fs.readFileSync(f, 'utf8'));
+      if (isRight(v) && v.right.name === 'chainrep') return v.right.version;
     }
     dir = path.dirname(dir);
   }

@@ -12,7 +12,7 @@ import { ConfigStore, ManagerKeys, managerKeys } from '../../core/chain/config-s
 import { ManagerConfig, ManagerEffect, ManagerSetupError, ManagerState, PersistEffect, createManager, restoreManager } from '../../core/chain/manager';
 import { ChainLayout, ChainRecord, ManagerMeta, ManagerSnapshot } from '../../spec/chain';
 import { RoutingTable } from '../../spec/routing';
-import { DecodeError, decodeWith } from '../../spec/decode';
+import { DecodeError, decodeJson } from '../../spec/decode';
 
 export class FencingError extends Error {
   constructor(readonly key: string, readonly expected: number, readonly actual: number) {
@@ -40,12 +40,12 @@ export class ManagerPersistence {
       this.metaRevision = 0;
       return right(undefined);
     }
-    const m = decodeWith(ManagerMeta, parse(meta.value));
+    const m = decodeJson(ManagerMeta, meta.value);
     if (isLeft(m)) return left({ ...m.left, field: `${this.keys.meta}.${m.left.field}` });
     const rows = await this.store.range(this.keys.chainPrefix);
     const byId = new Map<number, ChainRecord>();
     for (const row of rows) {
-      const c = decodeWith(ChainRecord, parse(row.value));
+      const c = decodeJson(ChainRecord, row.value);
       if (isLeft(c)) return left({ ...c.left, field: `${row.key}.${c.left.field}` });
       byId.set(c.right.id, c.right);
     }
@@ -119,10 +119,3 @@ export async function startManager(
   return right(state);
 }
 
-function parse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s; // the codec then reports the field with the raw string
-  }
-}

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import { ClusterSpec } from '../../spec/runtime';
-import { decodeWith } from '../../spec/decode';
+import { decodeJson } from '../../spec/decode';
 import { intArg } from '../../spec/cli';
 import { Running, runManager, runStorageNode } from './process';
 
@@ -28,13 +28,13 @@ async function main(argv: string[]): Promise<void> {
   const dir = arg('--dir') ?? fail('--dir: required');
   const id = intArg(1, 1_000_000).decode(arg('--id'));
   if (isLeft(id)) fail(`--id: ${id.left[0]?.message ?? 'expected an integer'}`);
-  let raw: unknown;
+  let text = '';
   try {
-    raw = JSON.parse(fs.readFileSync(path.join(dir, 'cluster.json'), 'utf8'));
+    text = fs.readFileSync(path.join(dir, 'cluster.json'), 'utf8');
   } catch (e) {
     fail(`${path.join(dir, 'cluster.json')}: ${(e as Error).message}`);
   }
-  const spec = decodeWith(ClusterSpec, raw);
+  const spec = decodeJson(ClusterSpec, text);
   if (isLeft(spec)) fail(`cluster.json: field '${spec.left.field}': ${spec.left.message}`);
   const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
   const running: Running = role === 'node' ? await runStorageNode(spec.right, id.right, log) : await runManager(spec.right, id.right, log);
