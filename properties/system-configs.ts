@@ -40,10 +40,10 @@ export const SYSTEM_CONFIGS: readonly SystemNamedConfig[] = [
   sys(3, 1, 1, 2_000_000),
   sys(3, 1, 2, 2_000_000),
   sys(3, 2, 1, 2_000_000),
-  sys(3, 3, 1, 2_000_000),
+  sys(3, 3, 1, 400_000),
   sys(4, 1, 1, 2_000_000),
-  sys(4, 2, 2, 2_000_000),
-  sys(4, 3, 3, 2_000_000),
+  sys(4, 2, 2, 400_000),
+  sys(4, 3, 3, 400_000),
   sys(2, 1, 1, 2_000_000, { earlyTimeouts: 1, reads: 0 }, '-w2-early1'),
 ];
 
