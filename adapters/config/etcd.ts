@@ -127,6 +127,10 @@ class EtcdCandidate implements Candidate {
       if (head === undefined) throw new Error(`candidate ${this.id}: own key ${key} vanished (lease expired)`);
       if (head.key.toString('utf8') === key) {
         if (Number(head.create_revision) !== myRev) throw new Error(`candidate ${this.id}: own key recreated`);
+        // closed (resigned, crashed) while the read was in flight: never lead after that
+        // (found by the leader-exclusivity conformance suite: campaign, close, stale read)
+        if (this.closed) throw new Error(`candidate ${this.id} closed while campaigning`);
+        if (this.leaseLost) throw new Error(`candidate ${this.id}: ${this.leaseLost}`);
         return this.lead({ key, revision: Number(head.mod_revision) });
       }
       await sleep(opts.pollMs);
