@@ -76,6 +76,13 @@ export interface TargetConfig {
    * `reset` drops them (3FS; the default), `redrive` drives them down the chain as any
    * serving target does after a restart.
    */
+  /**
+   * What a target returning from LASTSRV does with its uncommitted versions. `redrive`
+   * (default) keeps and re-drives them; `reset` drops them as 3FS does, which is not
+   * linearizable under CRAQ reads: a version the old tail committed and served can vanish
+   * (test/core/chain/recovery.test.ts; it also lost acknowledged writes in the simulator,
+   * seed 124, proofs-notes/simulation.md B3).
+   */
   readonly lastsrvReturn?: 'reset' | 'redrive';
   /** A planted recovery bug (core/chain/recovery.ts RECOVERY_MUTANTS), for the model checker only. */
   readonly recoveryMutant?: RecoveryMutant;
@@ -468,7 +475,7 @@ function onRouting(c: Ctx, table: RoutingTable): void {
 
 /** Reactions to this target's own public state changing (proofs-notes/recovery.md). */
 function onChainChange(c: Ctx, chain: ChainId, before: Role, after: Role): void {
-  if (before.state === 'lastsrv' && after.state === 'serving' && c.cfg.lastsrvReturn !== 'redrive') resetUncommitted(c, after);
+  if (before.state === 'lastsrv' && after.state === 'serving' && c.cfg.lastsrvReturn === 'reset') resetUncommitted(c, after);
   if (after.state === 'syncing' && before.state !== 'syncing') dropUpdates(c, chain);
 }
 
