@@ -35,6 +35,7 @@ import { describeMsg, describeReplica } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
 import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
+import { makeCache, replyStr, tagStr } from './encoding';
 
 export interface CraqCheckConfig {
   readonly replicas: number;
@@ -127,18 +128,7 @@ function plannedOp(cfg: CraqCheckConfig, i: number, k: number, target?: number) 
 
 // ---------------------------------------------------------------- canonical encoding
 
-const encCache = new WeakMap<object, string>();
-function cached<T extends object>(x: T, f: (x: T) => string): string {
-  let s = encCache.get(x);
-  if (s === undefined) {
-    s = f(x);
-    encCache.set(x, s);
-  }
-  return s;
-}
-
-const tagStr = (t: { client: number; channel: number; seq: number }) => `${t.client}.${t.channel}.${t.seq}`;
-const replyStr = (r: { kind: string; id?: number; tag?: { client: number; channel: number; seq: number } }) => (r.kind === 'client' ? `c${tagStr(r.tag!)}` : `t${r.id}`);
+const cached = makeCache();
 
 function encodeTarget(t: TargetState): string {
   return cached(t, () => {
