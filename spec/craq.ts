@@ -166,14 +166,19 @@ export const toClient = (id: ClientId): Address => ({ kind: 'client', id });
 export const DirtyReadPolicy = t.keyof({ '3fs': null, craq: null }, 'DirtyReadPolicy');
 export type DirtyReadPolicy = t.TypeOf<typeof DirtyReadPolicy>;
 
-export const TargetConfigCodec = t.type(
-  {
-    chunkSizeBytes: t.refinement(Nat, (n) => n >= 1 && n <= 64 * 1024 * 1024, 'chunkSizeBytes in [1, 64 MiB]'),
-    dirtyRead: DirtyReadPolicy,
-    pendingWritesMax: t.refinement(Nat, (n) => n >= 1, 'pendingWritesMax >= 1'),
-    forwardBackoffMinMs: Nat,
-    forwardBackoffMaxMs: Nat,
-    forwardRetryTotalMs: Nat,
-  },
+/** The operator-settable part of core/craq/target.ts TargetConfig (not `self`, not test mutants). */
+export const TargetConfigCodec = t.intersection(
+  [
+    t.type({
+      chunkSizeBytes: t.refinement(Nat, (n) => n >= 1 && n <= 64 * 1024 * 1024, 'chunkSizeBytes in [1, 64 MiB]'),
+      dirtyRead: DirtyReadPolicy,
+      pendingWritesMax: t.refinement(Nat, (n) => n >= 1, 'pendingWritesMax >= 1'),
+      forwardBackoffMinMs: Nat,
+      forwardBackoffMaxMs: Nat,
+      forwardRetryTotalMs: Nat,
+      versionQueryTimeoutMs: Nat,
+    }),
+    t.partial({ syncRetryMs: Nat, lastsrvReturn: t.keyof({ reset: null, redrive: null }) }),
+  ],
   'TargetConfig',
 );

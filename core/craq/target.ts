@@ -515,7 +515,7 @@ function onTick(c: Ctx): void {
     const retryAtMs = c.nowMs + backoffMs(c.cfg, attempt);
     if (typeof role !== 'string' && role.pos >= 0 && succ === undefined) {
       // the successor was removed and we are the tail now: commit locally
-      commitActive(c, chunk, a, undefined);
+      commitActive(c, chunk, a);
       continue;
     }
     setLock(c, chunk, { ...lock, active: { ...a, attempt, retryAtMs, successor: succ ?? a.successor } });
@@ -703,7 +703,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
       for (const to of active.replyTo) reply(c, to, u.chain, chainVer, u.chunk, ver, { ok: true, commitVer: ver }, chunkOf(c, u.chunk)!.pending!.sum);
       return;
     }
-    return commitActive(c, u.chunk, active, undefined);
+    return commitActive(c, u.chunk, active);
   }
   setLock(c, u.chunk, { ...(locksOf(c).get(u.chunk) ?? { queue: [] }), active: { ...active, successor: succ } });
   sendForward(c, u.chunk, u.chain, chainVer, ver, u.tag, succ);
@@ -786,11 +786,11 @@ function onAck(c: Ctx, m: Ack): void {
     return finishActive(c, m.chunk, r.commitVer >= m.ver ? { ok: true, commitVer: m.ver } : { ok: false, code: 'ChunkMissingUpdate' });
   }
   if (m.code !== 'ChunkCommittedUpdate' && m.sum !== packSum(r.pending.sum)) return finishActive(c, m.chunk, { ok: false, code: 'ChecksumMismatch' });
-  commitActive(c, m.chunk, a, lock);
+  commitActive(c, m.chunk, a);
 }
 
 /** Commit the active update's pending version locally, answer everyone waiting, release the lock. */
-function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate, _lock: ChunkLock | undefined): void {
+function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate): void {
   const role = roleIn(c, a.chain);
   const chainVer = typeof role === 'string' ? 0 : role.chain.version;
   const r = chunkOf(c, chunk) ?? EMPTY_REPLICA;

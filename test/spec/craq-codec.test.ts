@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/Either';
-import { CraqMessage, ERROR_CODES } from '../../spec/craq';
+import { CraqMessage, ERROR_CODES, TargetConfigCodec } from '../../spec/craq';
+import { DEFAULT_TARGET_CONFIG } from '../../core/craq/target';
 import { decodeCraqWire, encodeCraqWire } from '../../spec/wire';
 import { decodeWith } from '../../spec/decode';
 
@@ -55,5 +56,21 @@ describe('CRAQ codecs', () => {
   test('garbage that is not JSON is rejected as a bad frame', () => {
     const d = decodeCraqWire('{"kind":');
     expect(isLeft(d) && d.left.field).toBe('(frame)');
+  });
+});
+
+describe('target configuration codec', () => {
+  test('the defaults decode, and every configurable field of TargetConfig is covered', () => {
+    const d = decodeWith(TargetConfigCodec, DEFAULT_TARGET_CONFIG);
+    expect(isRight(d)).toBe(true);
+    expect(isRight(decodeWith(TargetConfigCodec, { ...DEFAULT_TARGET_CONFIG, syncRetryMs: 50, lastsrvReturn: 'reset' }))).toBe(true);
+  });
+  test.each([
+    [{ chunkSizeBytes: 0 }, 'chunkSizeBytes'],
+    [{ versionQueryTimeoutMs: -1 }, 'versionQueryTimeoutMs'],
+    [{ lastsrvReturn: 'drop' }, 'lastsrvReturn'],
+  ])('a bad value is rejected naming the field: %j', (over, field) => {
+    const d = decodeWith(TargetConfigCodec, { ...DEFAULT_TARGET_CONFIG, ...over });
+    expect(isLeft(d) && d.left.field).toBe(field);
   });
 });
