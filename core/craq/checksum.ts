@@ -14,9 +14,13 @@
  * interleaved lanes (lane k holds the bytes at i = 4m + k, stepped by y = x^4), so each
  * byte costs one multiply-add per hash and the eight multiply chains are independent
  * (about 1 ms per MiB for both hashes in V8, against about 5 ms for the textbook
- * power-by-power loop). The values are the same as the definition above; the property
- * tests in test/core/craq/checksum.test.ts pin them against the definition.
+ * power-by-power loop). Ranges of SIMD_MIN_BYTES or more go to the same loop in 128-bit
+ * WebAssembly SIMD (./checksum-simd.ts, ~0.2 ms per MiB) when the runtime has it. The
+ * values are the same as the definition above either way; the property tests in
+ * test/core/craq/checksum.test.ts pin both paths against the definition.
  */
+import { simdAvailable, simdHash16 } from './checksum-simd';
+
 /** Cached: a global lookup per call is slow in hot loops (and very slow under jest's vm context). */
 const imul = Math.imul;
 
@@ -46,6 +50,12 @@ const P2_1 = X2;
 const P2_2 = powU32(X2, 2);
 const P2_3 = powU32(X2, 3);
 const P2_4 = Y2;
+
+/** x_j^(k+1) for k = 0..15, then x_j^16: the SIMD kernel's lane factors and step. */
+const SIMD_P1 = Int32Array.from({ length: 17 }, (_, k) => powU32(X1, k === 16 ? 16 : k + 1));
+const SIMD_P2 = Int32Array.from({ length: 17 }, (_, k) => powU32(X2, k === 16 ? 16 : k + 1));
+/** Below this the call and copy into the kernel's memory cost more than the scalar loop. */
+export const SIMD_MIN_BYTES = 512;
 
 const pack = (h1: number, h2: number) => (h1 >>> 0) * HIGH + ((h2 >>> 0) >>> 12);
 
@@ -120,8 +130,23 @@ function localHash(a: Uint8Array, aFrom: number, s: Uint8Array | undefined, sFro
   };
 }
 
-export function checksumStateOf(bytes: Uint8Array): ChecksumState {
+/** sum_{i < n} bytes[from+i] * x_j^(i+1): the SIMD kernel on whole 16-byte groups when it pays, the scalar loop on the rest. */
+function rangeHash(bytes: Uint8Array, from: number, n: number): ChecksumState {
+  if (!simdAvailable || n < SIMD_MIN_BYTES) return localHash(bytes, from, undefined, 0, n);
+  const m = n & ~15;
+  const head = simdHash16(bytes, from, m, SIMD_P1, SIMD_P2);
+  if (m === n) return head;
+  const tail = localHash(bytes, from + m, undefined, 0, n - m);
+  return { h1: (head.h1 + imul(tail.h1, powU32(X1, m))) | 0, h2: (head.h2 + imul(tail.h2, powU32(X2, m))) | 0 };
+}
+
+/** The scalar path alone (tests compare it with the definition where SIMD would take over). */
+export function checksumStateScalar(bytes: Uint8Array): ChecksumState {
   return localHash(bytes, 0, undefined, 0, bytes.length);
+}
+
+export function checksumStateOf(bytes: Uint8Array): ChecksumState {
+  return rangeHash(bytes, 0, bytes.length);
 }
 
 export function checksumOf(bytes: Uint8Array): number {
@@ -131,8 +156,8 @@ export function checksumOf(bytes: Uint8Array): number {
 /**
  * Checksum state after replacing [offset, offset+data.length) of `old` with `data` (bytes
  * past old.length are zeros): old + x^offset * (hash of the new range - hash of the old
- * range), one pass over the range (two reads per byte where it overlaps `old`). A write
- * covering the whole of `old` from offset 0 is simply the hash of `data`.
+ * range): one scalar pass over both for short ranges, two SIMD passes for long ones. A
+ * write covering the whole of `old` from offset 0 is simply the hash of `data`.
  */
 export function checksumStateAfterWrite(old: Uint8Array, oldSum: ChecksumState, offset: number, data: Uint8Array): ChecksumState {
   const L = data.length;
@@ -142,13 +167,18 @@ export function checksumStateAfterWrite(old: Uint8Array, oldSum: ChecksumState, 
   // [0, overlap): data - old; [overlap, L): data alone, its powers shifted by overlap
   let h1 = 0;
   let h2 = 0;
-  if (overlap > 0) {
+  if (overlap >= SIMD_MIN_BYTES && simdAvailable) {
+    const n = rangeHash(data, 0, overlap);
+    const o = rangeHash(old, offset, overlap);
+    h1 = (n.h1 - o.h1) | 0;
+    h2 = (n.h2 - o.h2) | 0;
+  } else if (overlap > 0) {
     const d = localHash(data, 0, old, offset, overlap);
     h1 = d.h1;
     h2 = d.h2;
   }
   if (overlap < L) {
-    const t = localHash(data, overlap, undefined, 0, L - overlap);
+    const t = rangeHash(data, overlap, L - overlap);
     h1 = (h1 + imul(t.h1, powU32(X1, overlap))) | 0;
     h2 = (h2 + imul(t.h2, powU32(X2, overlap))) | 0;
   }

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { applyWrite, checksumOf, checksumStateAfterWrite, checksumStateOf, packSum } from '../../../core/craq/checksum';
+import { SIMD_MIN_BYTES, applyWrite, checksumOf, checksumStateAfterWrite, checksumStateOf, checksumStateScalar, packSum } from '../../../core/craq/checksum';
+import { simdAvailable } from '../../../core/craq/checksum-simd';
 
 const imul = Math.imul;
 
@@ -34,11 +35,32 @@ describe('chunk checksum', () => {
     expect(checksumStateOf(Uint8Array.of(1))).toEqual({ h1: 0x9e3779b1 | 0, h2: 0x85ebca77 | 0 });
     const mib = new Uint8Array(1 << 20).map((_, i) => (i * 131 + 7) & 255);
     expect(checksumStateOf(mib)).toEqual(reference(mib));
+    expect(checksumStateScalar(mib)).toEqual(reference(mib));
+    // pinned (computed by the original power-by-power implementation): a MiB spanning several SIMD blocks; and a view at an odd offset
+    expect(checksumStateOf(mib)).toEqual({ h1: -881328128, h2: 1723334656 });
+    expect(checksumStateOf(mib.subarray(3, 300_003))).toEqual(reference(mib.subarray(3, 300_003)));
+  });
+  test('runs the SIMD kernel here (node >= 20 has WebAssembly SIMD), so the figures in the README hold', () => {
+    expect(simdAvailable).toBe(true);
+  });
+  test('SIMD and scalar paths agree with the definition around the switch-over and block sizes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: SIMD_MIN_BYTES - 20, max: 3 * SIMD_MIN_BYTES }), fc.nat(15), fc.integer(), (n, skip, seed) => {
+        const bytes = new Uint8Array(n + skip).map((_, i) => (imul(i + 1, seed | 1) >>> 13) & 255);
+        const view = bytes.subarray(skip);
+        const want = reference(view);
+        expect(checksumStateOf(view)).toEqual(want);
+        expect(checksumStateScalar(view)).toEqual(want);
+      }),
+      { numRuns: 60 },
+    );
+    const blocky = new Uint8Array((1 << 18) * 2 + 48).map((_, i) => (i * 7 + (i >> 9)) & 255);
+    for (const n of [(1 << 18) - 16, 1 << 18, (1 << 18) + 16, blocky.length]) expect(checksumStateOf(blocky.subarray(0, n))).toEqual(reference(blocky.subarray(0, n)));
   });
   test('an update of a long chunk in its middle, at its end and past its end equals a full recomputation', () => {
     const base = new Uint8Array(10_000).map((_, i) => (i * 37 + 11) & 255);
     const sum = checksumStateOf(base);
-    for (const [offset, len] of [[0, 9_999], [1, 10_000], [4_097, 3], [9_998, 5], [12_345, 77], [3, 0]]) {
+    for (const [offset, len] of [[0, 9_999], [1, 10_000], [4_097, 3], [9_998, 5], [12_345, 77], [3, 0], [100, 5_000], [7, 700], [9_500, 1_000]]) {
       const data = new Uint8Array(len).map((_, i) => (i * 53 + 1) & 255);
       expect(checksumStateAfterWrite(base, sum, offset, data)).toEqual(reference(applyWrite(base, offset, data)));
     }
