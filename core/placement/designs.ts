@@ -5,6 +5,8 @@
  * test/core/placement/designs.test.ts; proofs-notes/placement-designs.md gives the arguments.
  */
 import { galoisField, primePower, GaloisField } from './gf';
+import { groupAdd } from './familysearch';
+import { SEARCHED_FAMILIES } from './families';
 
 export interface Design {
   readonly v: number;
@@ -157,17 +159,26 @@ export function hermitianUnital(q: number): Design {
 // ---------------------------------------------------------------- difference families
 
 export interface DifferenceFamily {
-  /** the group is Z_m where m = v, or m = v - 1 with a fixed point "inf" (written -1) when `infinity` */
   readonly v: number;
   readonly k: number;
   readonly lambda: number;
+  /**
+   * Base blocks. A point is comp * |G| + g (g in G in mixed radix: for G = Z_5 x Z_5 the
+   * element (a, b) is 5a + b); -1 is the fixed point inf (= point v - 1).
+   */
   readonly baseBlocks: readonly (readonly number[])[];
+  /** G = Z_{g0} x Z_{g1} x ...; default Z_v, or Z_{v-1} with `infinity` */
+  readonly group?: readonly number[];
+  /** copies of G among the points (default 1) */
+  readonly components?: number;
+  /** one fixed point inf (1-rotational when G is Z_{v-1}) */
   readonly infinity?: boolean;
   readonly source: string;
 }
 
 /**
- * Known cyclic (and 1-rotational) difference families. Every entry is checked by a unit
+ * Known cyclic (and 1-rotational) difference families from the literature, followed by
+ * the families found by the offline search (families.ts). Every entry is checked by a unit
  * test (each pair exactly lambda times after development), so a typo cannot ship.
  */
 export const DIFFERENCE_FAMILIES: readonly DifferenceFamily[] = [
@@ -179,15 +190,45 @@ export const DIFFERENCE_FAMILIES: readonly DifferenceFamily[] = [
   { v: 37, k: 4, lambda: 1, baseBlocks: [[0, 1, 3, 24], [0, 4, 26, 32], [0, 10, 18, 30]], source: 'cyclic (37,4,1)' },
   { v: 41, k: 5, lambda: 1, baseBlocks: [[0, 1, 4, 11, 29], [0, 2, 8, 17, 22]], source: 'cyclic (41,5,1)' },
   { v: 6, k: 3, lambda: 2, infinity: true, baseBlocks: [[-1, 0, 1], [0, 1, 3]], source: '1-rotational (6,3,2) over Z_5' },
+  ...SEARCHED_FAMILIES,
 ];
 
-/** Develop base blocks over Z_m (m = v, or v-1 with -1 = inf fixed at point v-1). */
+/**
+ * Develop base blocks over G: each base block B gives its distinct translates B + g (a
+ * block stabilised by a subgroup H gives |G|/|H| of them: a short orbit). inf is fixed.
+ */
 export function developFamily(f: DifferenceFamily): Design {
-  const m = f.infinity ? f.v - 1 : f.v;
+  const group = f.group ?? [f.infinity ? f.v - 1 : f.v];
+  const n = group.reduce((a, g) => a * g, 1);
+  const comps = f.components ?? 1;
+  if (comps * n + (f.infinity ? 1 : 0) !== f.v) throw new RangeError(`family for v = ${f.v} covers ${comps * n + (f.infinity ? 1 : 0)} points`);
+  const add = groupAdd(group);
   const blocks: number[][] = [];
-  for (const base of f.baseBlocks)
-    for (let i = 0; i < m; i++) blocks.push(base.map((x) => (x < 0 ? f.v - 1 : (x + i) % m)));
-  return { v: f.v, k: f.k, lambda: f.lambda, blocks, name: `cyclic DF(${f.v},${f.k},${f.lambda})` };
+  for (const base of f.baseBlocks) {
+    const seen = new Set<string>();
+    for (let g = 0; g < n; g++) {
+      const blk = base.map((x) => (x < 0 ? f.v - 1 : Math.floor(x / n) * n + add(x % n, g)));
+      const key = blk.slice().sort((a, b) => a - b).join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      blocks.push(blk);
+    }
+  }
+  const over = group.length > 1 ? group.map((g) => `Z_${g}`).join('x') : `Z_${n}`;
+  const kind = f.infinity ? '1-rotational ' : '';
+  return { v: f.v, k: f.k, lambda: f.lambda, blocks, name: `${kind}DF(${f.v},${f.k},${f.lambda}) over ${comps > 1 ? `${comps} x ` : ''}${over}` };
+}
+
+/** Every block has k distinct points in 0..v-1 and every pair lies in exactly lambda blocks. */
+export function isDesign(d: Design): boolean {
+  const v = d.v;
+  const count = new Int32Array(v * v);
+  for (const b of d.blocks) {
+    if (b.length !== d.k || new Set(b).size !== d.k || b.some((x) => !(Number.isInteger(x) && x >= 0 && x < v))) return false;
+    for (const x of b) for (const y of b) if (x < y) count[x * v + y]++;
+  }
+  for (let x = 0; x < v; x++) for (let y = x + 1; y < v; y++) if (count[x * v + y] !== d.lambda) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------- trivial and derived designs

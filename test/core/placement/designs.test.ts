@@ -67,7 +67,7 @@ describe('Hermitian unitals: every pair of unital points on exactly one secant',
   test('findDesign(28,4,1) uses it', () => expect(findDesign(28, 4, 1)!.name).toContain('unital'));
 });
 
-describe('cyclic difference families: development covers every pair lambda times', () => {
+describe('difference families (cyclic, 1-rotational, other groups, searched): development covers every pair lambda times', () => {
   test.each(DIFFERENCE_FAMILIES.map((f) => [`(${f.v},${f.k},${f.lambda}) ${f.source}`, f] as const))('%s', (_n, f) => {
     const d = developFamily(f);
     expect([d.v, d.k, d.lambda]).toEqual([f.v, f.k, f.lambda]);
@@ -104,8 +104,8 @@ describe('derived designs', () => {
     expect([d.v, d.k, d.lambda]).toEqual([v, k, l]);
     expectDesign(d);
   });
-  test('findDesign returns undefined when no construction applies', () => {
-    expect(findDesign(25, 4, 1)).toBeUndefined(); // exists, but no construction here
+  test('findDesign returns undefined when no design exists', () => {
+    expect(findDesign(15, 5, 2)).toBeUndefined(); // Nandi 1946
     expect(findDesign(8, 3, 1)).toBeUndefined(); // v = 2 mod 6: no STS
   });
 });
