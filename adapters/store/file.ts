@@ -176,6 +176,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 }
 
+function ignoreMissing(e: unknown): void {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+}
+
 async function fsyncDir(dir: string): Promise<void> {
   const fh = await fs.promises.open(dir, 'r');
   try {
@@ -514,7 +518,8 @@ export class FileChunkStore implements ChunkStore {
   }
 
   private async deleteFiles(files: readonly number[]): Promise<void> {
-    await Promise.all(files.map((f) => fs.promises.rm(path.join(this.dataDir, dataName(f)), { force: true })));
+    // unlink, not rm({force}): rm stats first, one more thread-pool round trip per 1 MiB write
+    await Promise.all(files.map((f) => fs.promises.unlink(path.join(this.dataDir, dataName(f))).catch(ignoreMissing)));
   }
 
   private async appendLog(buf: Buffer): Promise<void> {

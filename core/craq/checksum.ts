@@ -200,9 +200,14 @@ export function applyWrite(old: Uint8Array, offset: number, data: Uint8Array): U
   return out;
 }
 
-/** `length` bytes at `offset` (zeros past the end of the data). */
+/**
+ * `length` bytes at `offset` (zeros past the end of the data). Inside the data this is a
+ * view, not a copy (a 1 MiB read no longer copies the chunk before the transport sends
+ * it): chunk bytes are never mutated once a replica holds them, and whoever receives a
+ * read's bytes must treat them as read-only like every other message field.
+ */
 export function readRange(data: Uint8Array, offset: number, length: number): Uint8Array {
-  if (offset + length <= data.length) return data.slice(offset, offset + length);
+  if (offset + length <= data.length) return data.subarray(offset, offset + length);
   const out = new Uint8Array(length);
   if (offset < data.length) out.set(data.subarray(offset), 0);
   return out;
