@@ -25,7 +25,24 @@
 /** Cached: a global lookup per call is slow in hot loops (and very slow under jest's vm context). */
 const imul = Math.imul;
 
+/** The last two keys hashed: a step looks up the same chunk key (and the same retry key) again and again. */
+let k0 = '';
+let h0 = 0;
+let k1 = '';
+let h1 = 0;
+
 function hashOf(key: string): number {
+  if (key === k0) return h0;
+  if (key === k1) return h1;
+  const h = hashString(key);
+  k1 = k0;
+  h1 = h0;
+  k0 = key;
+  h0 = h;
+  return h;
+}
+
+function hashString(key: string): number {
   // FNV-1a, then murmur3's finaliser so every bit of the key reaches the low bits
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = imul(h ^ key.charCodeAt(i), 0x01000193);
@@ -134,11 +151,22 @@ function setIn(n: Node, shift: number, hash: number, key: string, value: unknown
   const bit = 1 << ((hash >>> shift) & 31);
   const i = popcount(n.bitmap & (bit - 1)) * 3;
   if ((n.bitmap & bit) === 0) {
-    const e = editable(n, owner);
-    e.arr.splice(i, 0, key, value, seq);
-    e.bitmap |= bit;
     changed = changedSize = true;
-    return e;
+    if (owner !== null && n.owner === owner) {
+      n.arr.splice(i, 0, key, value, seq);
+      n.bitmap |= bit;
+      return n;
+    }
+    // one pass: copy around the gap
+    const a = n.arr;
+    const len = a.length;
+    const out: unknown[] = new Array(len + 3);
+    for (let j = 0; j < i; j++) out[j] = a[j];
+    out[i] = key;
+    out[i + 1] = value;
+    out[i + 2] = seq;
+    for (let j = i; j < len; j++) out[j + 3] = a[j];
+    return new Node(n.bitmap | bit, out, owner, false, 0);
   }
   const k = n.arr[i];
   if (k === null) {
@@ -205,10 +233,17 @@ function deleteIn(n: Node, shift: number, hash: number, key: string, owner: Owne
   if (k !== key) return n;
   changed = changedSize = true;
   if (n.arr.length === 3) return null;
-  const e = editable(n, owner);
-  e.arr.splice(i, 3);
-  e.bitmap &= ~bit;
-  return e;
+  if (owner !== null && n.owner === owner) {
+    n.arr.splice(i, 3);
+    n.bitmap &= ~bit;
+    return n;
+  }
+  const a = n.arr;
+  const len = a.length;
+  const out: unknown[] = new Array(len - 3);
+  for (let j = 0; j < i; j++) out[j] = a[j];
+  for (let j = i + 3; j < len; j++) out[j - 3] = a[j];
+  return new Node(n.bitmap & ~bit, out, owner, false, 0);
 }
 
 /** Every entry as (key, value, seq) triples, flattened, in trie order. */
@@ -233,12 +268,16 @@ export class PMap<V, K extends string = string> implements ReadonlyMap<K, V> {
     return new PMap<V, K>(EMPTY_NODE, 0, 0, null);
   }
 
-  /** A map of `entries` (later duplicates win, at the first one's place), built with one owner. */
-  static from<V, K extends string = string>(entries: Iterable<readonly [K, V]>): PMap<V, K> {
-    const owner = {};
+  /**
+   * A map of `entries` (later duplicates win, at the first one's place), built with one
+   * owner: `owner` when given (the caller goes on editing it in place), else a private one.
+   */
+  static from<V, K extends string = string>(entries: Iterable<readonly [K, V]>, owner?: object): PMap<V, K> {
+    const own = owner ?? {};
     let m = PMap.empty<V, K>();
-    for (const [k, v] of entries) m = m.set(k, v, owner);
-    m.owner = null;
+    for (const [k, v] of entries) m = m.set(k, v, own);
+    if (m.count === 0) return new PMap<V, K>(EMPTY_NODE, 0, 0, owner ?? null);
+    if (owner === undefined) m.owner = null;
     return m;
   }
 

@@ -268,38 +268,63 @@ export type TargetEffect =
 // ---------------------------------------------------------------- step
 
 /**
- * One step's working context. Edits are copy-on-first-write: the lock map is copied once
- * per step, and chunk replicas and retry entries are overlaid in `touched`/`retryTouched`
- * and folded into the persistent maps once, at the end of the step.
+ * One step's working context. The step edits its own copies: the chunk, retry and lock maps
+ * are persistent maps (core/pmap.ts) edited through the step's owner token `tok`, so the
+ * first edit of a map copies one path of it and later edits in the same step reuse that
+ * copy in place; nothing reachable from the input state is ever written. `touched` and
+ * `retryTouched` list the keys this step wrote (first-write order), for the persist effect
+ * and for the dirty list, which is brought up to date once, at the end of the step.
  */
 interface Ctx {
   readonly cfg: TargetConfig;
   readonly nowMs: number;
   readonly d: Durable;
+  /** The volatile state as of now, except `locks` (see `locks`). */
   v: Volatile;
-  locks: Map<ChunkId, ChunkLock> | null;
-  readonly sends: SendEffect[];
-  readonly syncSends: SyncSendEffect[];
-  readonly other: TargetEffect[];
-  readonly touched: Map<ChunkId, ChunkReplica>;
-  readonly retryTouched: Map<string, RetryEntry>;
+  /** Owner token for this step's in-place edits of maps it created (PMap transients). */
+  readonly tok: object;
+  chunks: PMap<ChunkReplica>;
+  retry: PMap<RetryEntry>;
+  /** The lock map as of now: the input's until the first lock edit, then this step's PMap. */
+  locks: ReadonlyMap<ChunkId, ChunkLock>;
+  /** Chunks written this step (first-write order), their latest values, whether each was dirty before the step. */
+  touched: ChunkId[] | null;
+  touchedVals: ChunkReplica[] | null;
+  touchedWasDirty: boolean[] | null;
+  retryTouched: string[] | null;
+  retryVals: RetryEntry[] | null;
+  sends: SendEffect[] | null;
+  syncSends: SyncSendEffect[] | null;
+  other: TargetEffect[] | null;
 }
+
+const NO_EFFECTS: readonly TargetEffect[] = Object.freeze([]);
+const NO_UPDATES: readonly QueuedUpdate[] = Object.freeze([]);
 
 export function step(cfg: TargetConfig, state: TargetState, input: TargetInput): StepResult<TargetState, TargetEffect> {
   if (input.kind === 'crashed') {
-    return [{ durable: { ...state.durable, epoch: state.durable.epoch + 1 }, volatile: emptyVolatile() }, []];
+    const d = state.durable;
+    return [{ durable: { chunks: d.chunks, retry: d.retry, dirty: d.dirty, epoch: d.epoch + 1 }, volatile: emptyVolatile() }, []];
   }
+  const d = state.durable;
+  const v = state.volatile;
   const c: Ctx = {
     cfg,
     nowMs: input.nowMs,
-    d: state.durable,
-    v: state.volatile,
-    locks: null,
-    sends: [],
-    syncSends: [],
-    other: [],
-    touched: new Map(),
-    retryTouched: new Map(),
+    d,
+    v,
+    tok: {},
+    chunks: d.chunks,
+    retry: d.retry,
+    locks: v.locks,
+    touched: null,
+    touchedVals: null,
+    touchedWasDirty: null,
+    retryTouched: null,
+    retryVals: null,
+    sends: null,
+    syncSends: null,
+    other: null,
   };
   switch (input.kind) {
     case 'received':
@@ -315,73 +340,113 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
       onSync(c, input.msg);
       break;
   }
-  finishSyncs(c);
-  const effects: TargetEffect[] = [];
-  let durable = c.d;
-  if (c.touched.size > 0 || c.retryTouched.size > 0) {
-    effects.push({ kind: 'persist', chunks: [...c.touched], retry: [...c.retryTouched], thenSend: c.sends, ...(c.syncSends.length > 0 ? { thenSync: c.syncSends } : {}) });
-    durable = foldDurable(c.d, c.touched, c.retryTouched);
+  if (c.v.syncs.size > 0) finishSyncs(c);
+  let durable = d;
+  let effects: TargetEffect[];
+  const touched = c.touched;
+  const retryTouched = c.retryTouched;
+  if (touched !== null || retryTouched !== null) {
+    const chunks: (readonly [ChunkId, ChunkReplica])[] = [];
+    if (touched !== null) {
+      const vals = c.touchedVals!;
+      for (let i = 0; i < touched.length; i++) {
+        assertReplica(touched[i], vals[i]);
+        chunks.push([touched[i], vals[i]]);
+      }
+    }
+    const retry: (readonly [string, RetryEntry])[] = [];
+    if (retryTouched !== null) {
+      const vals = c.retryVals!;
+      for (let i = 0; i < retryTouched.length; i++) retry.push([retryTouched[i], vals[i]]);
+    }
+    const thenSend: readonly SendEffect[] = c.sends ?? (NO_EFFECTS as readonly SendEffect[]);
+    effects = [c.syncSends !== null ? { kind: 'persist', chunks, retry, thenSend, thenSync: c.syncSends } : { kind: 'persist', chunks, retry, thenSend }];
+    durable = { chunks: c.chunks, retry: c.retry, dirty: dirtyOf(c), epoch: d.epoch };
   } else {
-    for (const x of c.sends) effects.push(x);
-    for (const x of c.syncSends) effects.push(x);
+    effects = c.sends ?? [];
+    if (c.syncSends !== null) for (const x of c.syncSends) effects.push(x);
   }
-  for (const x of c.other) effects.push(x);
-  const volatile = c.locks ? { ...c.v, locks: c.locks } : c.v;
-  for (const [chunk, r] of c.touched) assertReplica(chunk, r);
+  if (c.other !== null) for (const x of c.other) effects.push(x);
+  const cv = c.v;
+  const volatile: Volatile =
+    c.locks === cv.locks ? cv : { routing: cv.routing, roles: cv.roles, locks: c.locks, reads: cv.reads, nextQid: cv.nextQid, syncs: cv.syncs };
   return [{ durable, volatile }, effects];
 }
 
 /** INV-CRAQ-1: commitVer <= updateVer <= commitVer + 1. */
 function assertReplica(chunk: ChunkId, r: ChunkReplica): void {
   const u = updateVerOf(r);
-  invariant(r.commitVer <= u && u <= r.commitVer + 1, 'INV-CRAQ-1', () => `chunk ${chunk}: commitVer ${r.commitVer}, updateVer ${u}`);
+  if (r.commitVer <= u && u <= r.commitVer + 1) return;
+  invariant(false, 'INV-CRAQ-1', () => `chunk ${chunk}: commitVer ${r.commitVer}, updateVer ${u}`);
 }
 
 // ---------------------------------------------------------------- helpers: state edits
 
-function foldDurable(d: Durable, touched: ReadonlyMap<ChunkId, ChunkReplica>, retryTouched: ReadonlyMap<string, RetryEntry>): Durable {
-  let chunks = d.chunks;
-  let dirty = d.dirty;
-  for (const [chunk, r] of touched) {
-    const wasDirty = chunks.get(chunk)?.pending !== undefined;
-    const isDirty = r.pending !== undefined;
-    if (wasDirty !== isDirty) dirty = isDirty ? insertSorted(dirty, chunk) : dirty.filter((x) => x !== chunk);
-    chunks = chunks.set(chunk, r);
+/** Chunks with a pending version, this step's edits included (sorted; the input's list when unchanged). */
+function dirtyOf(c: Ctx): readonly ChunkId[] {
+  const touched = c.touched;
+  let dirty = c.d.dirty;
+  if (touched === null) return dirty;
+  const vals = c.touchedVals!;
+  const was = c.touchedWasDirty!;
+  for (let i = 0; i < touched.length; i++) {
+    const isDirty = vals[i].pending !== undefined;
+    if (was[i] !== isDirty) dirty = isDirty ? withChunk(dirty, touched[i]) : withoutChunk(dirty, touched[i]);
   }
-  let retry = d.retry;
-  for (const [k, e] of retryTouched) retry = retry.set(k, e);
-  return { ...d, chunks, retry, dirty };
+  return dirty;
 }
 
-function insertSorted(xs: readonly ChunkId[], x: ChunkId): ChunkId[] {
+/** A sorted list with `x` inserted in order (a new array). */
+function withChunk(xs: readonly ChunkId[], x: ChunkId): ChunkId[] {
+  const n = xs.length;
+  const out: ChunkId[] = new Array(n + 1);
   let i = 0;
-  while (i < xs.length && xs[i] < x) i++;
-  const out = xs.slice();
-  out.splice(i, 0, x);
+  for (; i < n && xs[i] < x; i++) out[i] = xs[i];
+  out[i] = x;
+  for (; i < n; i++) out[i + 1] = xs[i];
+  return out;
+}
+
+/** The list without `x` (a new array; the same list when `x` is absent). */
+function withoutChunk(xs: readonly ChunkId[], x: ChunkId): readonly ChunkId[] {
+  const j = xs.indexOf(x);
+  if (j < 0) return xs;
+  const n = xs.length;
+  const out: ChunkId[] = new Array(n - 1);
+  for (let i = 0; i < j; i++) out[i] = xs[i];
+  for (let i = j + 1; i < n; i++) out[i - 1] = xs[i];
   return out;
 }
 
 /** The chunk replica as this step sees it (its own edits included). */
 function chunkOf(c: Ctx, chunk: ChunkId): ChunkReplica | undefined {
-  return c.touched.get(chunk) ?? c.d.chunks.get(chunk);
+  return c.chunks.get(chunk);
 }
 
 function retryOf(c: Ctx, key: string): RetryEntry | undefined {
-  return c.retryTouched.get(key) ?? c.d.retry.get(key);
+  return c.retry.get(key);
 }
 
 function locksOf(c: Ctx): ReadonlyMap<ChunkId, ChunkLock> {
-  return c.locks ?? c.v.locks;
-}
-
-/** Chunks with a pending version, this step's edits included. */
-function dirtyOf(c: Ctx): readonly ChunkId[] {
-  if (c.touched.size === 0) return c.d.dirty;
-  return foldDurable(c.d, c.touched, new Map()).dirty;
+  return c.locks;
 }
 
 function putReplica(c: Ctx, chunk: ChunkId, r: ChunkReplica): void {
-  c.touched.set(chunk, r);
+  const touched = c.touched;
+  const i = touched === null ? -1 : touched.indexOf(chunk);
+  if (i < 0) {
+    const wasDirty = c.chunks.get(chunk)?.pending !== undefined;
+    if (touched === null) {
+      c.touched = [chunk];
+      c.touchedVals = [r];
+      c.touchedWasDirty = [wasDirty];
+    } else {
+      touched.push(chunk);
+      c.touchedVals!.push(r);
+      c.touchedWasDirty!.push(wasDirty);
+    }
+  } else c.touchedVals![i] = r;
+  c.chunks = c.chunks.set(chunk, r, c.tok);
 }
 
 function retryKey(c: Ctx, client: ClientId, chain: ChainId, channel: number): string {
@@ -389,21 +454,44 @@ function retryKey(c: Ctx, client: ClientId, chain: ChainId, channel: number): st
 }
 
 function putRetry(c: Ctx, key: string, e: RetryEntry): void {
-  c.retryTouched.set(key, e);
+  c.retry = c.retry.set(key, e, c.tok);
+  const keys = c.retryTouched;
+  const i = keys === null ? -1 : keys.indexOf(key);
+  if (keys === null) {
+    c.retryTouched = [key];
+    c.retryVals = [e];
+  } else if (i < 0) {
+    keys.push(key);
+    c.retryVals!.push(e);
+  } else c.retryVals![i] = e;
+}
+
+/** This step's own (editable) lock map; a plain Map (initial state, after a crash) becomes a PMap. */
+function ownLocks(c: Ctx): PMap<ChunkLock, ChunkId> {
+  const m = c.locks;
+  const p = m instanceof PMap ? (m as PMap<ChunkLock, ChunkId>) : PMap.from<ChunkLock, ChunkId>(m, c.tok);
+  return p;
 }
 
 function setLock(c: Ctx, chunk: ChunkId, lock: ChunkLock | undefined): void {
-  if (c.locks === null) c.locks = new Map(c.v.locks);
-  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) c.locks.delete(chunk);
-  else c.locks.set(chunk, lock);
+  const m = ownLocks(c);
+  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) c.locks = m.delete(chunk, c.tok);
+  else c.locks = m.set(chunk, lock, c.tok);
 }
 
 function send(c: Ctx, to: Address, msg: CraqMessage): void {
-  c.sends.push({ kind: 'send', to, msg });
+  const e: SendEffect = { kind: 'send', to, msg };
+  if (c.sends === null) c.sends = [e];
+  else c.sends.push(e);
+}
+
+function other(c: Ctx, e: TargetEffect): void {
+  if (c.other === null) c.other = [e];
+  else c.other.push(e);
 }
 
 function ignore(c: Ctx, reason: string): void {
-  c.other.push({ kind: 'ignored', reason });
+  other(c, { kind: 'ignored', reason });
 }
 
 // ---------------------------------------------------------------- helpers: routing
@@ -423,7 +511,11 @@ function roleOf(self: TargetId, chain: Chain): Role {
   return { chain, writePath, pos: writePath.indexOf(self), serving: me?.state === 'serving', state: me?.state };
 }
 
-const stateOf = (r: Role, t: TargetId): PublicState | undefined => r.chain.targets.find((x) => x.target === t)?.state;
+function stateOf(r: Role, t: TargetId): PublicState | undefined {
+  const ts = r.chain.targets;
+  for (let i = 0; i < ts.length; i++) if (ts[i].target === t) return ts[i].state;
+  return undefined;
+}
 
 function roleIn(c: Ctx, chainId: ChainId): Role | ErrorCode {
   if (c.v.routing === null) return 'TargetNotReady';
@@ -520,7 +612,7 @@ function onTick(c: Ctx): void {
     }
     setLock(c, chunk, { ...lock, active: { ...a, attempt, retryAtMs, successor: succ ?? a.successor } });
     if (succ !== undefined && typeof role !== 'string') sendForward(c, chunk, a.chain, role.chain.version, a.ver, a.tag, succ);
-    c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+    other(c, { kind: 'scheduleTick', atMs: retryAtMs });
   }
   // reads parked on a tail version query that never answered
   for (const [qid, p] of c.v.reads) {
@@ -545,8 +637,13 @@ function backoffMs(cfg: TargetConfig, attempt: number): number {
 // ---------------------------------------------------------------- write path
 
 function replyWrite(c: Ctx, tag: ClientTag, chunk: ChunkId, result: WriteResult): void {
-  const base = { kind: 'writeReply' as const, client: tag.client, channel: tag.channel, seq: tag.seq, chunk };
-  send(c, toClient(tag.client), result.ok ? { ...base, ok: true, commitVer: result.commitVer } : { ...base, ok: false, code: result.code });
+  send(
+    c,
+    toClient(tag.client),
+    result.ok
+      ? { kind: 'writeReply', client: tag.client, channel: tag.channel, seq: tag.seq, chunk, ok: true, commitVer: result.commitVer }
+      : { kind: 'writeReply', client: tag.client, channel: tag.channel, seq: tag.seq, chunk, ok: false, code: result.code },
+  );
 }
 
 function reply(c: Ctx, to: ReplyTo | undefined, chain: ChainId, chainVer: number, chunk: ChunkId, ver: number, result: WriteResult, sum: ChecksumState, code?: 'ChunkStaleUpdate' | 'ChunkCommittedUpdate'): void {
@@ -560,6 +657,27 @@ function reply(c: Ctx, to: ReplyTo | undefined, chain: ChainId, chainVer: number
 
 const sameTag = (a: ClientTag, b: ClientTag) => a.client === b.client && a.channel === b.channel && a.seq === b.seq;
 
+/** Is a client write with `tag` waiting in the queue (`headOnly`: as a head write, not yet versioned)? */
+function queued(lock: ChunkLock | undefined, tag: ClientTag, headOnly: boolean): boolean {
+  if (lock === undefined) return false;
+  const q = lock.queue;
+  for (let i = 0; i < q.length; i++) if ((!headOnly || q[i].ver === undefined) && sameTag(q[i].tag, tag)) return true;
+  return false;
+}
+
+function hasClientReply(a: ActiveUpdate): boolean {
+  for (let i = 0; i < a.replyTo.length; i++) if (a.replyTo[i].kind === 'client') return true;
+  return false;
+}
+
+function hasTargetReply(a: ActiveUpdate, id: TargetId): boolean {
+  for (let i = 0; i < a.replyTo.length; i++) {
+    const r = a.replyTo[i];
+    if (r.kind === 'target' && r.id === id) return true;
+  }
+  return false;
+}
+
 function onClientWrite(c: Ctx, m: WriteReq): void {
   const tag: ClientTag = { client: m.client, channel: m.channel, seq: m.seq };
   const role = roleIn(c, m.chain);
@@ -569,7 +687,8 @@ function onClientWrite(c: Ctx, m: WriteReq): void {
   if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return replyWrite(c, tag, m.chunk, { ok: false, code: 'InvalidRange' });
 
   // a retry of a write still waiting behind the chunk lock (no retry record yet): keep one copy
-  if (locksOf(c).get(m.chunk)?.queue.some((q) => q.ver === undefined && sameTag(q.tag, tag))) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
+  const held = locksOf(c).get(m.chunk);
+  if (queued(held, tag, true)) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
   const key = retryKey(c, m.client, m.chain, m.channel);
   const e = retryOf(c, key);
   if (e) {
@@ -578,16 +697,16 @@ function onClientWrite(c: Ctx, m: WriteReq): void {
     if (same && e.result) return replyWrite(c, tag, m.chunk, e.result);
     if (same && m.seq === e.seq) {
       // the same write again while it is still in progress somewhere
-      const lock = locksOf(c).get(m.chunk);
+      const lock = held;
       if (lock?.active && sameTag(lock.active.tag, tag)) {
-        if (!lock.active.replyTo.some((r) => r.kind === 'client')) setLock(c, m.chunk, { ...lock, active: { ...lock.active, replyTo: [...lock.active.replyTo, { kind: 'client', tag }] } });
+        if (!hasClientReply(lock.active)) setLock(c, m.chunk, { queue: lock.queue, active: withReplyTo(lock.active, { kind: 'client', tag }) });
         return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already in progress`);
       }
-      if (lock?.queue.some((q) => sameTag(q.tag, tag))) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
+      if (queued(lock, tag, false)) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
       const r = chunkOf(c, m.chunk) ?? EMPTY_REPLICA;
       if (r.commitVer >= e.ver) {
         const result: WriteResult = { ok: true, commitVer: e.ver };
-        putRetry(c, key, { ...e, result });
+        putRetry(c, key, { seq: e.seq, ver: e.ver, chunk: e.chunk, result });
         return replyWrite(c, tag, m.chunk, result);
       }
       if (r.pending && r.pending.ver === e.ver && sameTag(r.pending.tag, tag)) {
@@ -612,19 +731,22 @@ function onForward(c: Ctx, m: Forward): void {
   const lock = locksOf(c).get(m.chunk);
   if (lock?.active && lock.active.ver === m.ver && sameTag(lock.active.tag, tag)) {
     // a retry of the update we are already driving: answer this predecessor too
-    if (!lock.active.replyTo.some((r) => r.kind === 'target' && r.id === m.from))
-      setLock(c, m.chunk, { ...lock, active: { ...lock.active, replyTo: [...lock.active.replyTo, from] } });
+    if (!hasTargetReply(lock.active, m.from)) setLock(c, m.chunk, { queue: lock.queue, active: withReplyTo(lock.active, from) });
     return ignore(c, `forward v${m.ver} of ${m.chunk} already in progress`);
   }
   enqueue(c, { chain: m.chain, chunk: m.chunk, offset: m.offset, data: m.data, full: m.full, tag, ver: m.ver, from });
 }
 
 function enqueue(c: Ctx, u: QueuedUpdate): void {
-  const lock = locksOf(c).get(u.chunk) ?? { queue: [] };
-  if (lock.queue.length >= c.cfg.pendingWritesMax) {
+  const lock = locksOf(c).get(u.chunk);
+  const queue = lock ? lock.queue : NO_UPDATES;
+  if (queue.length >= c.cfg.pendingWritesMax) {
     return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: 'TargetBusy' }, ZERO_SUM);
   }
-  setLock(c, u.chunk, { ...lock, queue: [...lock.queue, u] });
+  // the lock is free (no lock entry: nobody holds or waits): take it at once. Same outcome as
+  // queueing and starting the queue's head, without building the one-element queue.
+  if (lock === undefined) return begin(c, u);
+  setLock(c, u.chunk, { queue: [...queue, u], active: lock.active });
   startNext(c, u.chunk);
 }
 
@@ -633,10 +755,14 @@ function startNext(c: Ctx, chunk: ChunkId): void {
   for (;;) {
     const lock = locksOf(c).get(chunk);
     if (!lock || lock.active || lock.queue.length === 0) return;
-    const [u, ...rest] = lock.queue;
-    setLock(c, chunk, { queue: rest });
+    const u = lock.queue[0];
+    setLock(c, chunk, { queue: lock.queue.slice(1) });
     begin(c, u);
   }
+}
+
+function withReplyTo(a: ActiveUpdate, to: ReplyTo): ActiveUpdate {
+  return { chain: a.chain, ver: a.ver, tag: a.tag, replyTo: [...a.replyTo, to], successor: a.successor, attempt: a.attempt, firstSentMs: a.firstSentMs, retryAtMs: a.retryAtMs };
 }
 
 /** Apply one update under the chunk lock: version checks, pending write, then forward or commit. */
@@ -680,23 +806,24 @@ function begin(c: Ctx, u: QueuedUpdate): void {
     const base = r.data;
     const data = u.full ? u.data : applyWrite(base, u.offset, u.data);
     const sum = u.full ? checksumStateOf(data) : checksumStateAfterWrite(base, r.sum, u.offset, u.data);
-    putReplica(c, u.chunk, { ...r, pending: { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full } });
+    const pending: PendingVersion = { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full };
+    putReplica(c, u.chunk, { commitVer: r.commitVer, data: r.data, sum: r.sum, chainVer: r.chainVer, pending });
     const key = retryKey(c, u.tag.client, u.chain, u.tag.channel);
     const e = retryOf(c, key);
     if (!e || e.seq <= u.tag.seq) putRetry(c, key, { seq: u.tag.seq, ver, chunk: u.chunk });
   }
 
+  const succ = successorOf(role);
   const active: ActiveUpdate = {
     chain: u.chain,
     ver,
     tag: u.tag,
     replyTo: u.from ? [u.from] : [],
-    successor: c.cfg.self,
+    successor: succ ?? c.cfg.self,
     attempt: 0,
     firstSentMs: c.nowMs,
     retryAtMs: c.nowMs + c.cfg.forwardBackoffMinMs,
   };
-  const succ = successorOf(role);
   if (succ === undefined) {
     // tail: commit at once
     if (c.cfg.mutant === 'tailAckBeforeCommit') {
@@ -705,9 +832,9 @@ function begin(c: Ctx, u: QueuedUpdate): void {
     }
     return commitActive(c, u.chunk, active);
   }
-  setLock(c, u.chunk, { ...(locksOf(c).get(u.chunk) ?? { queue: [] }), active: { ...active, successor: succ } });
+  setLock(c, u.chunk, { queue: locksOf(c).get(u.chunk)?.queue ?? NO_UPDATES, active });
   sendForward(c, u.chunk, u.chain, chainVer, ver, u.tag, succ);
-  c.other.push({ kind: 'scheduleTick', atMs: active.retryAtMs });
+  other(c, { kind: 'scheduleTick', atMs: active.retryAtMs });
 
   if (c.cfg.mutant === 'commitWithoutAck') {
     const p = chunkOf(c, u.chunk)!;
@@ -802,9 +929,10 @@ function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate): void {
   if (typeof role !== 'string' && isHead(role)) {
     const key = retryKey(c, a.tag.client, a.chain, a.tag.channel);
     const e = retryOf(c, key);
-    if (e && e.seq === a.tag.seq) putRetry(c, key, { ...e, result: { ok: true, commitVer: a.ver } });
+    if (e && e.seq === a.tag.seq) putRetry(c, key, { seq: e.seq, ver: e.ver, chunk: e.chunk, result: { ok: true, commitVer: a.ver } });
   }
-  for (const to of a.replyTo) reply(c, to, a.chain, chainVer, chunk, a.ver, { ok: true, commitVer: a.ver }, sum);
+  const ok: WriteResult = { ok: true, commitVer: a.ver };
+  for (let i = 0; i < a.replyTo.length; i++) reply(c, a.replyTo[i], a.chain, chainVer, chunk, a.ver, ok, sum);
   release(c, chunk);
 }
 
@@ -819,7 +947,9 @@ function finishActive(c: Ctx, chunk: ChunkId, result: WriteResult): void {
 
 function release(c: Ctx, chunk: ChunkId): void {
   const lock = locksOf(c).get(chunk);
-  setLock(c, chunk, { queue: lock?.queue ?? [] });
+  if (lock === undefined) return;
+  if (lock.queue.length === 0) return setLock(c, chunk, undefined);
+  setLock(c, chunk, { queue: lock.queue });
   startNext(c, chunk);
 }
 
@@ -875,7 +1005,7 @@ function onRead(c: Ctx, m: ReadReq): void {
   c.v = { ...c.v, reads, nextQid: c.v.nextQid + 1 };
   const q: VersionQuery = { kind: 'versionQuery', from: c.cfg.self, qid, chain: m.chain, chainVer: role.chain.version, chunk: m.chunk };
   send(c, toTarget(tail), q);
-  c.other.push({ kind: 'scheduleTick', atMs: c.nowMs + c.cfg.versionQueryTimeoutMs });
+  other(c, { kind: 'scheduleTick', atMs: c.nowMs + c.cfg.versionQueryTimeoutMs });
 }
 
 function onVersionQuery(c: Ctx, m: VersionQuery): void {
@@ -914,7 +1044,9 @@ export function versionsOf(r: ChunkReplica): ReplicaVersions {
 const isEmptyReplica = (r: ChunkReplica) => r.commitVer === 0 && r.pending === undefined && r.data.length === 0 && r.chainVer === 0;
 
 function sendSync(c: Ctx, to: TargetId, msg: SyncMessage): void {
-  c.syncSends.push({ kind: 'syncSend', to, msg });
+  const e: SyncSendEffect = { kind: 'syncSend', to, msg };
+  if (c.syncSends === null) c.syncSends = [e];
+  else c.syncSends.push(e);
 }
 
 function putSync(c: Ctx, chain: ChainId, ss: SyncSession | undefined): void {
@@ -948,7 +1080,7 @@ function startSync(c: Ctx, chain: ChainId, successor: TargetId, chainVer: number
   putSync(c, chain, { successor, chainVer, phase: 'started', waiting: [], retryAtMs });
   const msg: SyncStart = { kind: 'syncStart', from: c.cfg.self, chain, chainVer };
   sendSync(c, successor, msg);
-  c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+  other(c, { kind: 'scheduleTick', atMs: retryAtMs });
 }
 
 function onSync(c: Ctx, m: SyncMessage): void {
@@ -1016,7 +1148,7 @@ function onSyncDump(c: Ctx, m: SyncDump): void {
   const waiting = [...plan.remove.map((x) => x.chunk), ...plan.send].sort();
   const retryAtMs = c.nowMs + (c.cfg.syncRetryMs ?? 1000);
   putSync(c, m.chain, { ...ss, phase: 'transferring', waiting, retryAtMs });
-  c.other.push({ kind: 'scheduleTick', atMs: retryAtMs });
+  other(c, { kind: 'scheduleTick', atMs: retryAtMs });
 }
 
 /** The whole committed chunk as it is now (pending versions follow as forwarded full-chunk replaces). */
@@ -1073,6 +1205,6 @@ function finishSyncs(c: Ctx): void {
     if (ss.phase !== 'transferring' || ss.waiting.length > 0) continue;
     if (dirtyOf(c).some((chunk) => chunkOf(c, chunk)?.pending !== undefined)) continue;
     putSync(c, chain, { ...ss, phase: 'done', waiting: [] });
-    c.other.push({ kind: 'syncDone', target: ss.successor, chainVersion: ss.chainVer });
+    other(c, { kind: 'syncDone', target: ss.successor, chainVersion: ss.chainVer });
   }
 }
