@@ -11,13 +11,17 @@
  * behaviour never depends on clock values; the encoding therefore leaves clock fields out,
  * which merges only bisimilar states.
  */
-import { chainId, chunkId, ChunkId, targetId } from '../../spec/ids';
+import { chainId, chunkId, ChunkId, clientId, targetId } from '../../spec/ids';
 import { Address, CraqMessage, DirtyReadPolicy } from '../../spec/craq';
 import { RoutingTable } from '../../spec/routing';
 import { InvariantViolation } from '../types';
 import {
   ClusterConfig,
+  ClusterEvent,
+  ClusterResult,
   ClusterState,
+  HistoryOp,
+  InFlight,
   addressKey,
   crash,
   createCluster,
@@ -27,15 +31,17 @@ import {
   fireTimer,
   invoke,
   restart,
+  timeoutNode,
 } from '../craq/cluster';
 import { DEFAULT_TARGET_CONFIG, TargetState } from '../craq/target';
-import { ClientState, DEFAULT_CLIENT_CONFIG, ReadPolicy } from '../craq/client';
+import { ClientState, DEFAULT_CLIENT_CONFIG, OpResult, ReadPolicy } from '../craq/client';
 import { CraqMutant } from '../craq/mutants';
 import { describeMsg, describeReplica } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
 import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
 import { makeCache, replyStr, tagStr } from './encoding';
+import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
 
 export interface CraqCheckConfig {
   readonly replicas: number;
@@ -167,21 +173,27 @@ function encodeMsg(m: { from: Address; to: Address; msg: CraqMessage }): string 
   });
 }
 
+/** One history entry as the canonical encoding writes it. */
+function histEntryStr(h: HistoryOp): string {
+  return `${h.client}:${h.op.kind}:${h.call}:${h.ret ?? '-'}:${h.result ? (h.result.ok ? (h.result.kind === 'read' ? hexOf(h.result.data) + '@' + h.result.ver : 'w' + h.result.commitVer) : h.result.code) : ''}`;
+}
+
+function assembleEncoding(targets: readonly string[], up: string, clients: readonly string[], msgs: readonly string[], timers: readonly string[], hist: string, next: readonly number[], budgets: string): string {
+  return canonicalIds([targets.join(' # '), up, clients.join(' # '), msgs.join(' ; '), timers.join(','), hist, next.join(','), budgets].join('\n'));
+}
+
 export function encodeCraqState(s: CraqModelState): string {
   const c = s.c;
-  const msgs = c.inflight.map(encodeMsg).sort();
-  const timers = [...new Set(c.timers.map((t) => addressKey(t.node)))].sort();
-  const hist = c.history.map((h) => `${h.client}:${h.op.kind}:${h.call}:${h.ret ?? '-'}:${h.result ? (h.result.ok ? (h.result.kind === 'read' ? hexOf(h.result.data) + '@' + h.result.ver : 'w' + h.result.commitVer) : h.result.code) : ''}`);
-  return canonicalIds([
-    c.targets.map(encodeTarget).join(' # '),
+  return assembleEncoding(
+    c.targets.map(encodeTarget),
     c.up.map(Number).join(''),
-    c.clients.map((x, i) => encodeClient(x, i, c.targets.length)).join(' # '),
-    msgs.join(' ; '),
-    timers.join(','),
-    hist.join(','),
-    s.next.join(','),
+    c.clients.map((x, i) => encodeClient(x, i, c.targets.length)),
+    c.inflight.map(encodeMsg).sort(),
+    [...new Set(c.timers.map((t) => addressKey(t.node)))].sort(),
+    c.history.map(histEntryStr).join(','),
+    s.next,
     `${s.crashes}.${s.drops}.${s.dups}.${s.timeouts}`,
-  ].join('\n'));
+  );
 }
 
 const ID_TOKEN = /⟨([RQ]\d*):(\d+)⟩/g;
@@ -205,7 +217,63 @@ function canonicalIds(s: string): string {
   return s.replace(ID_TOKEN, (_t, ns: string, id: string) => `${ns}#${rank.get(`${ns}:${id}`)}`);
 }
 
-// ---------------------------------------------------------------- the model
+// ---------------------------------------------------------------- invariants (shared by both models)
+
+/** INV-CRAQ-8 on a history and a ledger of committed versions. */
+function lostAckedWrite(history: readonly HistoryOp[], ledger: ReadonlyMap<string, string>): string | null {
+  for (const h of history) {
+    if (h.op.kind !== 'write' || !h.result?.ok || h.result.kind !== 'write') continue;
+    const v = h.result.commitVer;
+    const held = ledger.get(`${v}`);
+    const wrote = hexOf(h.op.data);
+    if (held !== wrote) return `c${h.client}'s write ${wrote} was acknowledged at v${v}, but v${v} holds ${held ?? 'nothing committed'}`;
+  }
+  return null;
+}
+
+/** INV-CRAQ-4 once everything is quiet and complete. */
+function replicasDiffer(targets: readonly TargetState[]): string | null {
+  const views = targets.map((t) => describeReplica(t.durable.chunks.get(X)));
+  const distinct = new Set(views);
+  if (distinct.size > 1 || views.some((v) => v.includes('pending'))) return `nothing pending, yet replicas differ: ${views.map((v, i) => `t${i + 1}: ${v}`).join('; ')}`;
+  return null;
+}
+
+/** INV-CRAQ-7 at a terminal state with no armed timer and every target up. */
+function stuckAtEnd(clients: readonly ClientState[], targets: readonly TargetState[]): string | null {
+  const stuck = clients.flatMap((c, i) => [...c.ops.values()].map((o) => `c${i} ${o.op.kind} (op ${o.id})`));
+  const dirty = targets.flatMap((t, i) => (t.durable.dirty.length > 0 ? [`t${i + 1} dirty`] : []));
+  if (stuck.length === 0 && dirty.length === 0) return null;
+  return `stuck: nothing left to happen, yet ${[...stuck, ...dirty].join(', ')}`;
+}
+
+/** INV-LIN on a history. */
+function notLinearizable(history: readonly HistoryOp[]): string | null {
+  const r = checkHistory(toLinHistory(history), { model: 'register', stepBudget: 5_000_000 });
+  if (r.result !== 'illegal') return null;
+  return `history not linearizable:\n${r.minimal.map((o) => `      client ${o.client} ${o.op} ${o.op === 'write' ? o.value : o.op === 'read' ? `-> ${o.output}` : ''} [${o.call}, ${o.return ?? '…'}]`).join('\n')}`;
+}
+
+/**
+ * Checks across one step of target `i` (thrown as InvariantViolation so the explorer prints
+ * the step): INV-CRAQ-2 (`first`), the version the step committed for the INV-CRAQ-3 ledger
+ * (`commit`), INV-CRAQ-5 (`last`), in the order they are checked.
+ */
+function targetStepChecks(i: number, b: TargetState, a: TargetState): { first: InvariantViolation | null; commit: { ver: number; hex: string } | null; last: InvariantViolation | null } {
+  const ra = a.durable.chunks.get(X);
+  const rb = b.durable.chunks.get(X);
+  const first = ra && rb && ra.commitVer < rb.commitVer ? new InvariantViolation('INV-CRAQ-2', `t${i + 1}: committed version went from ${rb.commitVer} to ${ra.commitVer}`) : null;
+  const commit = ra && ra.commitVer > 0 && ra !== rb ? { ver: ra.commitVer, hex: hexOf(ra.data) } : null;
+  const va = a.volatile.routing?.get(CHAIN)?.version ?? 0;
+  const vb = b.volatile.routing?.get(CHAIN)?.version ?? 0;
+  const last = a.volatile.routing !== null && va < vb ? new InvariantViolation('INV-CRAQ-5', `t${i + 1}: chain version went from ${vb} to ${va}`) : null;
+  return { first, commit, last };
+}
+
+const ledgerConflict = (i: number, ver: number, hex: string, known: string) =>
+  new InvariantViolation('INV-CRAQ-3', `t${i + 1} committed v${ver} = ${hex}, but another replica committed v${ver} = ${known}`);
+
+// ---------------------------------------------------------------- the reference model
 
 function quiescentComplete(cfg: CraqCheckConfig, s: CraqModelState): boolean {
   const c = s.c;
@@ -214,31 +282,10 @@ function quiescentComplete(cfg: CraqCheckConfig, s: CraqModelState): boolean {
 
 export function craqInvariants(cfg: CraqCheckConfig): Invariant<CraqModelState>[] {
   return [
-    {
-      // no acknowledged write is lost: the version a write was acknowledged with holds its bytes
-      id: 'INV-CRAQ-8',
-      check: (s) => {
-        for (const h of s.c.history) {
-          if (h.op.kind !== 'write' || !h.result?.ok || h.result.kind !== 'write') continue;
-          const v = h.result.commitVer;
-          const held = s.ledger.get(`${v}`);
-          const wrote = hexOf(h.op.data);
-          if (held !== wrote) return `c${h.client}'s write ${wrote} was acknowledged at v${v}, but v${v} holds ${held ?? 'nothing committed'}`;
-        }
-        return null;
-      },
-    },
-    {
-      // INV-CRAQ-1 is asserted inside the target's step; here the cluster-wide ones
-      id: 'INV-CRAQ-4',
-      check: (s) => {
-        if (!quiescentComplete(cfg, s)) return null;
-        const views = s.c.targets.map((t) => describeReplica(t.durable.chunks.get(X)));
-        const distinct = new Set(views);
-        if (distinct.size > 1 || views.some((v) => v.includes('pending'))) return `nothing pending, yet replicas differ: ${views.map((v, i) => `t${i + 1}: ${v}`).join('; ')}`;
-        return null;
-      },
-    },
+    // no acknowledged write is lost: the version a write was acknowledged with holds its bytes
+    { id: 'INV-CRAQ-8', check: (s) => lostAckedWrite(s.c.history, s.ledger) },
+    // INV-CRAQ-1 is asserted inside the target's step; here the cluster-wide ones
+    { id: 'INV-CRAQ-4', check: (s) => (quiescentComplete(cfg, s) ? replicasDiffer(s.c.targets) : null) },
   ];
 }
 
@@ -250,20 +297,10 @@ export function craqTerminalInvariants(cfg: CraqCheckConfig): Invariant<CraqMode
       check: (s) => {
         if (s.c.timers.length > 0) return null; // a timer is armed: the timeout bound stopped it, not the protocol
         if (!s.c.up.every((u) => u)) return null;
-        const stuck = s.c.clients.flatMap((c, i) => [...c.ops.values()].map((o) => `c${i} ${o.op.kind} (op ${o.id})`));
-        const dirty = s.c.targets.flatMap((t, i) => (t.durable.dirty.length > 0 ? [`t${i + 1} dirty`] : []));
-        if (stuck.length === 0 && dirty.length === 0) return null;
-        return `stuck: nothing left to happen, yet ${[...stuck, ...dirty].join(', ')}`;
+        return stuckAtEnd(s.c.clients, s.c.targets);
       },
     },
-    {
-      id: 'INV-LIN',
-      check: (s) => {
-        const r = checkHistory(toLinHistory(s.c.history), { model: 'register', stepBudget: 5_000_000 });
-        if (r.result !== 'illegal') return null;
-        return `history not linearizable:\n${r.minimal.map((o) => `      client ${o.client} ${o.op} ${o.op === 'write' ? o.value : o.op === 'read' ? `-> ${o.output}` : ''} [${o.call}, ${o.return ?? '…'}]`).join('\n')}`;
-      },
-    },
+    { id: 'INV-LIN', check: (s) => notLinearizable(s.c.history) },
   ];
 }
 
@@ -273,26 +310,28 @@ function checkTransition(before: CraqModelState, after: ClusterState, ledger: Ma
     const a = after.targets[i];
     const b = before.c.targets[i];
     if (a === b) continue;
-    const ra = a.durable.chunks.get(X);
-    const rb = b.durable.chunks.get(X);
-    if (ra && rb && ra.commitVer < rb.commitVer) throw new InvariantViolation('INV-CRAQ-2', `t${i + 1}: committed version went from ${rb.commitVer} to ${ra.commitVer}`);
-    if (ra && ra.commitVer > 0 && ra !== rb) {
-      const key = `${ra.commitVer}`;
-      const hex = hexOf(ra.data);
+    const { first, commit, last } = targetStepChecks(i, b, a);
+    if (first) throw first;
+    if (commit) {
+      const key = `${commit.ver}`;
       const known = (ledger ?? before.ledger).get(key);
       if (known === undefined) {
         ledger = ledger ?? new Map(before.ledger);
-        ledger.set(key, hex);
-      } else if (known !== hex) throw new InvariantViolation('INV-CRAQ-3', `t${i + 1} committed v${ra.commitVer} = ${hex}, but another replica committed v${ra.commitVer} = ${known}`);
+        ledger.set(key, commit.hex);
+      } else if (known !== commit.hex) throw ledgerConflict(i, commit.ver, commit.hex, known);
     }
-    const va = a.volatile.routing?.get(CHAIN)?.version ?? 0;
-    const vb = b.volatile.routing?.get(CHAIN)?.version ?? 0;
-    if (a.volatile.routing !== null && va < vb) throw new InvariantViolation('INV-CRAQ-5', `t${i + 1}: chain version went from ${vb} to ${va}`);
+    if (last) throw last;
   }
   return ledger;
 }
 
-export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqModelState, CraqAction> {
+/**
+ * The reference model: every state is a whole `ClusterState` (plus the model's counters),
+ * every successor a whole-cluster step, every fingerprint a hash of `encodeCraqState`. Slow
+ * but direct; `craqModel` (the interned model, below) must agree with it state for state
+ * (test/core/check/craq-interned.test.ts).
+ */
+export function craqReferenceModel(cfg: CraqCheckConfig): ExplorerModel<CraqModelState, CraqAction> {
   const ccfg = clusterConfigFor(cfg);
   const opsPerClient = cfg.writes + cfg.reads;
   return {
@@ -379,33 +418,46 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqModelState, C
       return describeCraqStep(cfg, before, a, after);
     },
     summarize(s) {
-      return s.c.targets.map((t, i) => `t${i + 1}${s.c.up[i] ? '' : '(down)'} ${describeReplica(t.durable.chunks.get(X))}`).join(' | ');
+      return summaryOf(s.c.targets, (i) => s.c.up[i]);
     },
   };
 }
 
-function versions(s: CraqModelState): string {
-  return s.c.targets.map((t, i) => `t${i + 1}:${describeReplica(t.durable.chunks.get(X)).replace('commit ', 'c').replace('pending ', 'p')}`).join(' ');
+// ---------------------------------------------------------------- trace lines (shared by both models)
+
+const at = (ad: Address) => (ad.kind === 'target' ? `t${ad.id}` : `c${ad.id}`);
+
+function versionsOf(targets: readonly TargetState[]): string {
+  return targets.map((t, i) => `t${i + 1}:${describeReplica(t.durable.chunks.get(X)).replace('commit ', 'c').replace('pending ', 'p')}`).join(' ');
 }
 
+function summaryOf(targets: readonly TargetState[], up: (i: number) => boolean): string {
+  return targets.map((t, i) => `t${i + 1}${up(i) ? '' : '(down)'} ${describeReplica(t.durable.chunks.get(X))}`).join(' | ');
+}
+
+function invokeLine(cfg: CraqCheckConfig, client: number, k: number, target: number | undefined): string {
+  const op = plannedOp(cfg, client, k, target);
+  return `c${client} invokes ${op.kind}${op.kind === 'write' ? ' ' + hexOf(op.data) : ` at t${target}`}`;
+}
+
+function messageLine(kind: 'deliver' | 'drop' | 'dup', m: InFlight): string {
+  const verb = kind === 'deliver' ? 'delivers' : kind === 'drop' ? 'DROPS' : 'DUPLICATES';
+  return `${verb} ${at(m.from)}->${at(m.to)} ${describeMsg(m.msg)}`;
+}
+
+const stepLine = (what: string, after: readonly TargetState[]) => `${what.padEnd(70)} => ${versionsOf(after)}`;
+
 export function describeCraqStep(cfg: CraqCheckConfig, before: CraqModelState, a: CraqAction, after: CraqModelState): string {
-  const c = before.c;
-  const at = (ad: Address) => (ad.kind === 'target' ? `t${ad.id}` : `c${ad.id}`);
   let what: string;
   switch (a.k) {
-    case 'invoke': {
-      const op = plannedOp(cfg, a.client, before.next[a.client] as number, a.target);
-      what = `c${a.client} invokes ${op.kind}${op.kind === 'write' ? ' ' + hexOf(op.data) : ` at t${a.target}`}`;
+    case 'invoke':
+      what = invokeLine(cfg, a.client, before.next[a.client], a.target);
       break;
-    }
     case 'deliver':
     case 'drop':
-    case 'dup': {
-      const m = c.inflight[a.i];
-      const verb = a.k === 'deliver' ? 'delivers' : a.k === 'drop' ? 'DROPS' : 'DUPLICATES';
-      what = `${verb} ${at(m.from)}->${at(m.to)} ${describeMsg(m.msg)}`;
+    case 'dup':
+      what = messageLine(a.k, before.c.inflight[a.i]);
       break;
-    }
     case 'crash':
       what = `CRASH t${a.t + 1}`;
       break;
@@ -416,5 +468,568 @@ export function describeCraqStep(cfg: CraqCheckConfig, before: CraqModelState, a
       what = `timeout at ${at(a.node)}`;
       break;
   }
-  return `${what.padEnd(70)} => ${versions(after)}`;
+  return stepLine(what, after.c.targets);
+}
+
+// ---------------------------------------------------------------- the interned model
+
+/**
+ * A state of the interned model: a tuple of small ints. With R replicas and C clients:
+ * [0, R) target state ids, [R, R+C) client state ids, then the up bitmask, the armed-timer
+ * bitmask (bit i: target slot i; bit R+j: client j), the history id, the fault budgets spent
+ * (crashes | drops << 8 | dups << 16 | timeouts << 24), the ledger id (payload: not part of
+ * the state's identity, exactly as the reference model leaves the ledger out of its
+ * encoding), and from there to the end the in-flight message ids in send order (a multiset:
+ * the fingerprint ignores their order).
+ */
+export type CraqTuple = readonly number[];
+
+// inputs of a memoised component step: (code & 7) is the kind, code >>> 3 the argument
+const K_DELIVER_DOWN = 0; // a message to a target that is down (lost)
+const K_DELIVER = 1;
+const K_TICK = 2;
+const K_CRASH = 3;
+const K_RESTART = 4;
+const K_INVOKE = 5;
+// actions: (a & 7) is the kind, a >>> 3 the argument
+const A_INVOKE = 0; // argument: client | target << 8 (target 0: a write)
+const A_DELIVER = 1; // argument: index among the in-flight messages
+const A_DROP = 2;
+const A_DUP = 3;
+const A_CRASH = 4; // argument: target slot
+const A_RESTART = 5;
+const A_TIMEOUT = 6; // argument: node (target slot, or R + client)
+
+const DROP_UNIT = 1 << 8;
+const DUP_UNIT = 1 << 16;
+const TIMEOUT_UNIT = 1 << 24;
+
+/** What one memoised component step did. */
+interface StepOut {
+  readonly comp: number;
+  /** Messages sent, in order. */
+  readonly emit: readonly number[];
+  /** A timer is armed at the node after the step (setArm) or the step armed one (otherwise). */
+  readonly arm: boolean;
+  readonly setArm: boolean;
+  /** History events (operation returns), in order. */
+  readonly rets: readonly number[];
+  /** The version a target step committed, for the ledger (INV-CRAQ-3); -1 for none. */
+  readonly commit: number;
+  /** A machine assertion or INV-CRAQ-2 (thrown before the ledger check), and INV-CRAQ-5 (after). */
+  readonly first: InvariantViolation | null;
+  readonly last: InvariantViolation | null;
+}
+
+interface Hist {
+  readonly ops: readonly HistoryOp[];
+  readonly clock: number;
+  /** Operations invoked per client (the model's `next`). */
+  readonly next: readonly number[];
+  readonly enc: string;
+}
+
+type HistEvent =
+  | { readonly kind: 'call'; readonly client: number; readonly k: number; readonly target: number }
+  | { readonly kind: 'ret'; readonly client: number; readonly opId: number; readonly result: OpResult };
+
+function resultStr(r: OpResult): string {
+  return r.ok ? (r.kind === 'read' ? `r${hexOf(r.data)}@${r.ver}${r.committed ? '' : '?'}` : `w${r.commitVer}`) : r.code;
+}
+
+/**
+ * The CRAQ cluster as an explorer model over interned states (proofs-notes/explorer.md,
+ * "Interned states"). Every distinct target state, client state, message, history and ledger
+ * is interned once (by the same canonical encodings the reference model uses); a state is a
+ * `CraqTuple`. A component step, e.g. (target state 17, message 5) -> (target state 23,
+ * messages sent [8, 9], timer armed), runs the real machine once, through cluster.ts's own
+ * `deliver` / `invoke` / `timeoutNode` / `crash` / `restart` on a cluster holding just that
+ * component, and is memoised; every later occurrence of the pair is a table lookup. The
+ * machines are deterministic and pure, so the memo is exact. Fingerprints hash the int tuple
+ * (core/check/intern.ts TupleHasher): the same identification as the reference model's
+ * string encoding, up to its message order quirk (see the note).
+ */
+export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number> {
+  const ccfg = clusterConfigFor(cfg);
+  const R = cfg.replicas;
+  const C = cfg.clients;
+  const opsPerClient = cfg.writes + cfg.reads;
+  if (R + C > 30) throw new Error('craq model: at most 30 targets and clients');
+  if ([cfg.crashes, cfg.drops, cfg.dups, cfg.timeouts].some((b) => b > 127)) throw new Error('craq model: fault budgets above 127');
+  if (opsPerClient * C > 1000 || R > 30) throw new Error('craq model: too many operations');
+  const UP = R + C;
+  const TM = UP + 1;
+  const HI = UP + 2;
+  const BUD = UP + 3;
+  const LED = UP + 4;
+  const MSG = UP + 5;
+  const ALL_UP = (1 << R) - 1;
+
+  const fresh = new FreshIds(ID_TOKEN);
+  const tgt = new ItemTable<TargetState>(fresh);
+  const tSlot: number[] = [];
+  const tClock: number[] = [];
+  const tEnc: string[] = [];
+  const tDirty: boolean[] = [];
+  const cli = new ItemTable<ClientState>(fresh);
+  const cSlot: number[] = [];
+  const cClock: number[] = [];
+  const cEnc: string[] = [];
+  const cOps: number[] = [];
+  const msgs = new ItemTable<InFlight>(fresh);
+  const mTo: number[] = [];
+  const hists = new Interner<Hist>();
+  const ledgers = new Interner<ReadonlyMap<string, string>>();
+  const events = new Interner<HistEvent>();
+  const commits = new Interner<{ readonly ver: number; readonly hex: string }>();
+  const outs: StepOut[] = [];
+  const tMemo = new IntPairMap(1 << 12);
+  const cMemo = new IntPairMap(1 << 12);
+  const hMemo = new IntPairMap(1 << 10);
+  const lMemo = new IntPairMap(1 << 8);
+  const conflicts: string[] = [];
+  const inv8 = new IntPairMap(1 << 10);
+  const inv8Why: string[] = [];
+  const linWhy: (string | null | undefined)[] = [];
+  const callEvents: number[] = [];
+
+  const hasher = new TupleHasher([...Array<HeadRole>(R).fill(tgt), ...Array<HeadRole>(C).fill(cli), 'plain', 'plain', 'plain', 'plain', 'skip'], [msgs]);
+
+  const base = createCluster(ccfg);
+  const nodeAddr: Address[] = [...ccfg.targets.map((id): Address => ({ kind: 'target', id })), ...Array.from({ length: C }, (_, j): Address => ({ kind: 'client', id: clientId(j) }))];
+  const nodeOf = (a: Address): number => (a.kind === 'target' ? ccfg.targets.indexOf(a.id) : R + a.id);
+  const timerOrder = nodeAddr.map((_, i) => i).sort((x, y) => (addressKey(nodeAddr[x]) < addressKey(nodeAddr[y]) ? -1 : 1));
+
+  const internTarget = (slot: number, t: TargetState, clock: number): number => {
+    const enc = encodeTarget(t);
+    const n = tgt.size;
+    const id = tgt.intern(`${slot}|${enc}`, t);
+    if (id === n) {
+      tSlot.push(slot);
+      tClock.push(clock);
+      tEnc.push(enc);
+      tDirty.push(t.durable.dirty.length > 0);
+    }
+    return id;
+  };
+  const internClient = (slot: number, c: ClientState, clock: number): number => {
+    const enc = encodeClient(c, slot, R);
+    const n = cli.size;
+    const id = cli.intern(`${slot}|${enc}`, c);
+    if (id === n) {
+      cSlot.push(slot);
+      cClock.push(clock);
+      cEnc.push(enc);
+      cOps.push(c.ops.size);
+    }
+    return id;
+  };
+  const internMsg = (m: InFlight): number => {
+    const n = msgs.size;
+    const id = msgs.intern(encodeMsg(m), m);
+    if (id === n) mTo.push(nodeOf(m.to));
+    return id;
+  };
+  const internHist = (ops: readonly HistoryOp[], clock: number): number => {
+    const enc = ops.map(histEntryStr).join(',');
+    const next = Array<number>(C).fill(0);
+    for (const h of ops) next[h.client]++;
+    return hists.intern(enc, { ops, clock, next, enc });
+  };
+
+  /** A cluster holding one component of interest (the other slots hold initial states, unused). */
+  const mini = (nowMs: number, patch: Partial<ClusterState>): ClusterState => ({ ...base, nowMs, inflight: [], timers: [], history: [], clock: 0, ...patch });
+
+  /** Read off what a component step did from the one-component cluster after it. */
+  const outOf = (node: number, c: ClusterState, clusterEvents: readonly ClusterEvent[], comp: number, setArm: boolean, checks: ReturnType<typeof targetStepChecks> | null): StepOut => {
+    if (c.syncInflight.length > 0 || c.toManager.length > 0) throw new Error('craq model: recovery sync is not part of this model (static chain)');
+    const rets: number[] = [];
+    for (const e of clusterEvents)
+      if ('effect' in e && e.effect.kind === 'complete') {
+        const r = e.effect.result;
+        rets.push(events.intern(`r${node - R}.${e.effect.opId}.${resultStr(r)}`, { kind: 'ret', client: node - R, opId: e.effect.opId, result: r }));
+      }
+    const cm = checks?.commit;
+    return {
+      comp,
+      emit: c.inflight.map(internMsg),
+      arm: c.timers.some((t) => nodeOf(t.node) === node),
+      setArm,
+      rets,
+      commit: cm ? commits.intern(`${cm.ver}=${cm.hex}`, cm) : -1,
+      first: checks?.first ?? null,
+      last: checks?.last ?? null,
+    };
+  };
+  const failed = (comp: number, e: unknown): StepOut => {
+    if (!(e instanceof InvariantViolation)) throw e;
+    return { comp, emit: [], arm: false, setArm: false, rets: [], commit: -1, first: e, last: null };
+  };
+
+  const targetStep = (comp: number, code: number): StepOut => {
+    const k = tMemo.get(comp, code);
+    if (k >= 0) return outs[k];
+    const slot = tSlot[comp];
+    const rep = tgt.reps[comp];
+    const clock = tClock[comp];
+    const node = nodeAddr[slot];
+    const targets = base.targets.slice();
+    targets[slot] = rep;
+    const up = base.up.slice();
+    const kind = code & 7;
+    let o: StepOut;
+    try {
+      let r: ClusterResult;
+      switch (kind) {
+        case K_DELIVER_DOWN:
+        case K_DELIVER:
+          up[slot] = kind === K_DELIVER;
+          r = deliver(ccfg, mini(clock, { targets, up, inflight: [msgs.reps[code >>> 3]] }), 0);
+          break;
+        case K_TICK:
+          r = timeoutNode(ccfg, mini(clock, { targets, up, timers: [{ node, atMs: clock }] }), node, FAR_MS);
+          break;
+        case K_CRASH:
+          r = crash(ccfg, mini(clock, { targets, up }), slot);
+          break;
+        case K_RESTART:
+          up[slot] = false;
+          r = restart(ccfg, mini(clock, { targets, up }), slot);
+          break;
+        default:
+          throw new Error(`craq model: bad target input ${code}`);
+      }
+      const [c, evs] = r;
+      const after = c.targets[slot];
+      const next = after === rep ? comp : internTarget(slot, after, c.nowMs);
+      o = outOf(slot, c, evs, next, kind === K_TICK || kind === K_CRASH, after === rep ? null : targetStepChecks(slot, rep, after));
+    } catch (e) {
+      o = failed(comp, e);
+    }
+    tMemo.set(comp, code, outs.length);
+    outs.push(o);
+    return o;
+  };
+
+  const clientStepOf = (comp: number, code: number): StepOut => {
+    const k = cMemo.get(comp, code);
+    if (k >= 0) return outs[k];
+    const slot = cSlot[comp];
+    const rep = cli.reps[comp];
+    const clock = cClock[comp];
+    const node = nodeAddr[R + slot];
+    const clients = base.clients.slice();
+    clients[slot] = rep;
+    const kind = code & 7;
+    let o: StepOut;
+    try {
+      let r: ClusterResult;
+      switch (kind) {
+        case K_DELIVER:
+          r = deliver(ccfg, mini(clock, { clients, inflight: [msgs.reps[code >>> 3]] }), 0);
+          break;
+        case K_TICK:
+          r = timeoutNode(ccfg, mini(clock, { clients, timers: [{ node, atMs: clock }] }), node, FAR_MS);
+          break;
+        case K_INVOKE: {
+          const x = code >>> 3;
+          const target = x & 31;
+          const kk = (x >>> 5) & 63;
+          const opId = x >>> 11;
+          // invoke numbers the operation by the history's length; the entries themselves are not read
+          const history = Array.from({ length: opId }, (): HistoryOp => ({ client: clientId(-1), opId: -1, op: plannedOp(cfg, 0, 0), call: -1 }));
+          r = invoke(ccfg, mini(clock, { clients, history }), slot, plannedOp(cfg, slot, kk, target || undefined));
+          break;
+        }
+        default:
+          throw new Error(`craq model: bad client input ${code}`);
+      }
+      const [c, evs] = r;
+      const after = c.clients[slot];
+      o = outOf(R + slot, c, evs, after === rep ? comp : internClient(slot, after, c.nowMs), kind === K_TICK, null);
+    } catch (e) {
+      o = failed(comp, e);
+    }
+    cMemo.set(comp, code, outs.length);
+    outs.push(o);
+    return o;
+  };
+
+  /** The history after an event: an invocation (as cluster.invoke records it) or a return (as its recordReturn does). */
+  const histStep = (hid: number, ev: number): number => {
+    const k = hMemo.get(hid, ev);
+    if (k >= 0) return k;
+    const h = hists.reps[hid];
+    const e = events.reps[ev];
+    let ops: readonly HistoryOp[];
+    if (e.kind === 'call') ops = [...h.ops, { client: clientId(e.client), opId: h.ops.length, op: plannedOp(cfg, e.client, e.k, e.target || undefined), call: h.clock }];
+    else ops = h.ops.map((x) => (x.client === e.client && x.opId === e.opId && x.ret === undefined ? { ...x, ret: h.clock, result: e.result } : x));
+    const id = internHist(ops, h.clock + 1);
+    hMemo.set(hid, ev, id);
+    return id;
+  };
+  const callEvent = (client: number, k: number, target: number): number => {
+    const key = (client * 64 + k) * 32 + target;
+    let ev = callEvents[key];
+    if (ev === undefined) {
+      ev = events.intern(`c${client}.${k}.${target}`, { kind: 'call', client, k, target });
+      callEvents[key] = ev;
+    }
+    return ev;
+  };
+
+  /** The ledger after target `slot` committed `commit` (INV-CRAQ-3 when another replica committed other bytes at that version). */
+  const ledgerStep = (lid: number, commit: number, slot: number): number => {
+    let k = lMemo.get(lid, commit);
+    if (k === -1) {
+      const l = ledgers.reps[lid];
+      const { ver, hex } = commits.reps[commit];
+      const known = l.get(`${ver}`);
+      if (known === undefined) {
+        const m = new Map(l);
+        m.set(`${ver}`, hex);
+        k = ledgers.intern([...m].map(([v, x]) => `${v}=${x}`).join(','), m);
+      } else if (known === hex) k = lid;
+      else {
+        k = -2 - conflicts.length;
+        conflicts.push(known);
+      }
+      lMemo.set(lid, commit, k);
+    }
+    if (k < -1) {
+      const { ver, hex } = commits.reps[commit];
+      throw ledgerConflict(slot, ver, hex, conflicts[-2 - k]);
+    }
+    return k;
+  };
+
+  const c0 = base;
+  const s0: number[] = [
+    ...c0.targets.map((t, i) => internTarget(i, t, c0.nowMs)),
+    ...c0.clients.map((c, j) => internClient(j, c, c0.nowMs)),
+    c0.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
+    c0.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
+    internHist(c0.history, c0.clock),
+    0,
+    ledgers.intern('', new Map()),
+    ...c0.inflight.map(internMsg),
+  ];
+  if (c0.history.length > 0 || c0.clock !== 0) throw new Error('craq model: a fresh cluster has an empty history');
+
+  const targetsOf = (s: CraqTuple): TargetState[] => {
+    const out: TargetState[] = [];
+    for (let i = 0; i < R; i++) out.push(tgt.reps[s[i]]);
+    return out;
+  };
+  const clientsOf = (s: CraqTuple): ClientState[] => {
+    const out: ClientState[] = [];
+    for (let j = 0; j < C; j++) out.push(cli.reps[s[R + j]]);
+    return out;
+  };
+  const allDone = (s: CraqTuple): boolean => {
+    const next = hists.reps[s[HI]].next;
+    for (let j = 0; j < C; j++) if (next[j] < opsPerClient || cOps[s[R + j]] > 0) return false;
+    return true;
+  };
+
+  const invariants: Invariant<CraqTuple>[] = [
+    {
+      id: 'INV-CRAQ-8',
+      check: (s) => {
+        let k = inv8.get(s[HI], s[LED]);
+        if (k === -1) {
+          const why = lostAckedWrite(hists.reps[s[HI]].ops, ledgers.reps[s[LED]]);
+          k = why === null ? 0 : 1 + inv8Why.push(why) - 1;
+          inv8.set(s[HI], s[LED], k);
+        }
+        return k === 0 ? null : inv8Why[k - 1];
+      },
+    },
+    { id: 'INV-CRAQ-4', check: (s) => (s.length === MSG && s[UP] === ALL_UP && allDone(s) ? replicasDiffer(targetsOf(s)) : null) },
+  ];
+  const terminalInvariants: Invariant<CraqTuple>[] = [
+    { id: 'INV-CRAQ-7', check: (s) => (s[TM] !== 0 || s[UP] !== ALL_UP ? null : stuckAtEnd(clientsOf(s), targetsOf(s))) },
+    {
+      id: 'INV-LIN',
+      check: (s) => {
+        let why = linWhy[s[HI]];
+        if (why === undefined) why = linWhy[s[HI]] = notLinearizable(hists.reps[s[HI]].ops);
+        return why;
+      },
+    },
+  ];
+
+  const without = (s: CraqTuple, i: number): number[] => {
+    const n = s.slice(0, i);
+    for (let j = i + 1; j < s.length; j++) n.push(s[j]);
+    return n;
+  };
+
+  return {
+    name: 'craq',
+    initial: () => s0.slice(),
+    actions(s) {
+      const out: number[] = [];
+      const next = hists.reps[s[HI]].next;
+      for (let j = 0; j < C; j++) {
+        if (next[j] >= opsPerClient || (!cfg.pipelined && cOps[s[R + j]] > 0)) continue;
+        if (next[j] < cfg.writes) out.push(A_INVOKE | (j << 3));
+        else for (let t = 1; t <= R; t++) out.push(A_INVOKE | ((j | (t << 8)) << 3)); // reads may go to any replica
+      }
+      const bud = s[BUD];
+      const canDrop = ((bud >>> 8) & 255) < cfg.drops;
+      const canDup = ((bud >>> 16) & 255) < cfg.dups;
+      for (let i = MSG; i < s.length; i++) {
+        const m = s[i];
+        let again = false;
+        for (let j = MSG; j < i; j++)
+          if (s[j] === m) {
+            again = true; // identical messages are interchangeable
+            break;
+          }
+        if (again) continue;
+        const x = (i - MSG) << 3;
+        out.push(A_DELIVER | x);
+        if (canDrop) out.push(A_DROP | x);
+        if (canDup) out.push(A_DUP | x);
+      }
+      const up = s[UP];
+      const canCrash = (bud & 255) < cfg.crashes;
+      for (let t = 0; t < R; t++) {
+        if ((up >>> t) & 1) {
+          if (canCrash) out.push(A_CRASH | (t << 3));
+        } else out.push(A_RESTART | (t << 3));
+      }
+      if (bud >>> 24 < cfg.timeouts && s[TM] !== 0) for (const node of timerOrder) if ((s[TM] >>> node) & 1) out.push(A_TIMEOUT | (node << 3));
+      return out;
+    },
+    apply(s, a) {
+      const arg = a >>> 3;
+      let n: number[];
+      let o: StepOut;
+      let node: number;
+      let hist = s[HI];
+      switch (a & 7) {
+        case A_INVOKE: {
+          const j = arg & 255;
+          const t = arg >>> 8;
+          const h = hists.reps[hist];
+          const k = h.next[j];
+          node = R + j;
+          o = clientStepOf(s[node], (((((h.ops.length << 6) | k) << 5) | t) << 3) | K_INVOKE);
+          hist = histStep(hist, callEvent(j, k, t));
+          n = s.slice();
+          break;
+        }
+        case A_DELIVER: {
+          const m = s[MSG + arg];
+          node = mTo[m];
+          o = node < R ? targetStep(s[node], (m << 3) | ((s[UP] >>> node) & 1 ? K_DELIVER : K_DELIVER_DOWN)) : clientStepOf(s[node], (m << 3) | K_DELIVER);
+          n = without(s, MSG + arg);
+          break;
+        }
+        case A_DROP:
+          n = without(s, MSG + arg);
+          n[BUD] += DROP_UNIT;
+          return n;
+        case A_DUP:
+          n = s.slice();
+          n.push(s[MSG + arg]);
+          n[BUD] += DUP_UNIT;
+          return n;
+        case A_CRASH:
+          node = arg;
+          o = targetStep(s[node], K_CRASH);
+          n = s.slice();
+          n[UP] &= ~(1 << node);
+          n[BUD] += 1;
+          break;
+        case A_RESTART:
+          node = arg;
+          o = targetStep(s[node], K_RESTART);
+          n = s.slice();
+          n[UP] |= 1 << node;
+          break;
+        case A_TIMEOUT:
+          node = arg;
+          o = node < R ? targetStep(s[node], K_TICK) : clientStepOf(s[node], K_TICK);
+          n = s.slice();
+          n[BUD] += TIMEOUT_UNIT;
+          break;
+        default:
+          throw new Error(`craq model: bad action ${a}`);
+      }
+      if (o.first) throw o.first;
+      n[node] = o.comp;
+      const bit = 1 << node;
+      if (o.arm) n[TM] |= bit;
+      else if (o.setArm) n[TM] &= ~bit;
+      for (let i = 0; i < o.rets.length; i++) hist = histStep(hist, o.rets[i]);
+      n[HI] = hist;
+      if (o.commit >= 0) n[LED] = ledgerStep(s[LED], o.commit, node);
+      if (o.last) throw o.last;
+      for (let i = 0; i < o.emit.length; i++) n.push(o.emit[i]);
+      return n;
+    },
+    fingerprint: (s, out) => hasher.fingerprint(s, out),
+    encode(s) {
+      const timers: string[] = [];
+      for (let i = 0; i < UP; i++) if ((s[TM] >>> i) & 1) timers.push(addressKey(nodeAddr[i]));
+      let up = '';
+      for (let i = 0; i < R; i++) up += (s[UP] >>> i) & 1;
+      const h = hists.reps[s[HI]];
+      const b = s[BUD];
+      return assembleEncoding(
+        s.slice(0, R).map((x) => tEnc[x]),
+        up,
+        s.slice(R, UP).map((x) => cEnc[x]),
+        s.slice(MSG).map((m) => msgs.keys[m]).sort(),
+        timers.sort(),
+        h.enc,
+        h.next,
+        `${b & 255}.${(b >>> 8) & 255}.${(b >>> 16) & 255}.${b >>> 24}`,
+      );
+    },
+    goal: cfg.liveness
+      ? {
+          id: 'LIVE-CRAQ',
+          test: (s) => {
+            if (!allDone(s)) return false;
+            for (let i = 0; i < R; i++) if (tDirty[s[i]]) return false;
+            return true;
+          },
+        }
+      : undefined,
+    invariants,
+    terminalInvariants,
+    describe(before, a, after) {
+      const arg = a >>> 3;
+      let what: string;
+      switch (a & 7) {
+        case A_INVOKE:
+          what = invokeLine(cfg, arg & 255, hists.reps[before[HI]].next[arg & 255], arg >>> 8 || undefined);
+          break;
+        case A_DELIVER:
+        case A_DROP:
+        case A_DUP:
+          what = messageLine((a & 7) === A_DELIVER ? 'deliver' : (a & 7) === A_DROP ? 'drop' : 'dup', msgs.reps[before[MSG + arg]]);
+          break;
+        case A_CRASH:
+          what = `CRASH t${arg + 1}`;
+          break;
+        case A_RESTART:
+          what = `RESTART t${arg + 1}`;
+          break;
+        default:
+          what = `timeout at ${at(nodeAddr[arg])}`;
+      }
+      return stepLine(what, targetsOf(after));
+    },
+    summarize(s) {
+      return summaryOf(targetsOf(s), (i) => ((s[UP] >>> i) & 1) === 1);
+    },
+    // the same choices in the same order over whole clusters: traces are replayed through it
+    // (real request ids, not a representative's) and every violation is confirmed on it
+    tracer: craqReferenceModel(cfg),
+  };
 }

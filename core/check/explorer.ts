@@ -11,7 +11,7 @@
  * caller measures time.
  */
 import { InvariantViolation } from '../types';
-import { FingerprintSet, IntColumn, hash64 } from './fingerprint';
+import { FingerprintSet, IntColumn, SmallColumn, hash64Into } from './fingerprint';
 
 export interface Invariant<S> {
   readonly id: string;
@@ -28,6 +28,13 @@ export interface ExplorerModel<S, A> {
   apply(s: S, a: A): S;
   /** Canonical encoding: equal strings = equivalent states (symmetry reduction lives here). */
   encode(s: S): string;
+  /**
+   * Optional fast path for the visited set: a 64-bit fingerprint of the state's canonical
+   * form, written to out[0] and out[1]; when present the search never calls `encode`. Same
+   * obligation as `encode`: states with equal encodings get equal fingerprints, and states
+   * the fingerprint identifies must have the same futures (core/check/intern.ts TupleHasher).
+   */
+  fingerprint?(s: S, out: Uint32Array): void;
   readonly invariants: readonly Invariant<S>[];
   /** Checked at states with no enabled action. */
   readonly terminalInvariants?: readonly Invariant<S>[];
@@ -37,6 +44,16 @@ export interface ExplorerModel<S, A> {
   describe(before: S, a: A, after: S): string;
   /** Optional one-line summary of a state, printed at the end of a trace. */
   summarize?(s: S): string;
+  /**
+   * Optional: a model over concrete states whose `initial` and `actions` correspond to this
+   * one's index for index (the same choices in the same order). Counterexample traces are
+   * replayed and printed through it, and every violation is confirmed on it before it is
+   * reported: the same invariant must fail at the end of the replayed trace (or the same
+   * step must throw it), else the search throws (the two models disagree: a bug). An
+   * interned model names its reference model here (core/check/craq-model.ts).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly tracer?: ExplorerModel<any, any>;
 }
 
 export interface ExploreOptions {
@@ -100,8 +117,8 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
 
   const seen = new FingerprintSet();
   const parent = new IntColumn();
-  const via = new IntColumn(); // index of the action in actions(parent)
-  const depthOf = new IntColumn();
+  const via = new SmallColumn(); // index of the action in actions(parent)
+  const depthOf = new SmallColumn();
   const edgesFrom = model.goal ? new IntColumn() : undefined;
   const edgesTo = model.goal ? new IntColumn() : undefined;
   const goalIds: number[] = [];
@@ -113,42 +130,84 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
   let limitedBy: ExploreResult['limitedBy'] = null;
   let depthCut = false;
 
+  const fp = new Uint32Array(2);
+  const fingerprint = model.fingerprint ? model.fingerprint.bind(model) : (s: S, out: Uint32Array) => hash64Into(model.encode(s), out);
+  const goalTest = model.goal ? model.goal.test.bind(model.goal) : undefined;
   const record = (s: S, p: number, a: number, d: number): number => {
-    const [h, l] = hash64(model.encode(s));
-    const id = seen.add(h, l);
+    fingerprint(s, fp);
+    const id = seen.add(fp[0], fp[1]);
     if (id < 0) return id;
     parent.push(p);
     via.push(a);
     depthOf.push(d);
     if (d > maxDepthSeen) maxDepthSeen = d;
-    if (model.goal?.test(s)) goalIds.push(id);
+    if (goalTest?.(s)) goalIds.push(id);
     return id;
   };
 
-  const traceTo = (id: number, extra?: string): string[] => {
+  const replayer = model.tracer ?? model;
+  /** The readable steps to state `id`, replayed through the tracer (or the model itself), and the state reached. */
+  const replay = (id: number): { lines: string[]; end: unknown } => {
     const path: number[] = [];
     for (let x = id; x > 0; x = parent.get(x)) path.push(via.get(x));
     path.reverse();
-    const out: string[] = [];
-    let s = model.initial();
+    const lines: string[] = [];
+    let s = replayer.initial();
     for (const ai of path) {
-      const a = model.actions(s)[ai];
-      const n = model.apply(s, a);
-      out.push(model.describe(s, a, n));
+      const a = replayer.actions(s)[ai];
+      const n = replayer.apply(s, a);
+      lines.push(replayer.describe(s, a, n));
       s = n;
     }
-    if (extra) out.push(extra);
-    if (model.summarize) out.push(`state: ${model.summarize(s)}`);
-    return out;
+    return { lines, end: s };
+  };
+  const finish = (lines: string[], end: unknown): string[] => {
+    if (replayer.summarize) lines.push(`state: ${replayer.summarize(end)}`);
+    return lines;
+  };
+  const disagree = (what: string): never => {
+    throw new Error(`${model.name}: ${what} on the model but not on its tracer (the two models disagree)`);
+  };
+  /** A state invariant failed at `id`: the trace, and the tracer's own reason (confirmed). */
+  const stateViolation = (inv: Invariant<S>, id: number, terminal: boolean, why: string): Violation => {
+    const { lines, end } = replay(id);
+    let message = why;
+    if (model.tracer) {
+      const lists = [model.tracer.invariants, ...(terminal && model.tracer.terminalInvariants ? [model.tracer.terminalInvariants] : [])];
+      const same = lists.flat().find((x) => x.id === inv.id);
+      const again = same ? same.check(end) : null;
+      if (again === null) return disagree(`${inv.id} fails at state ${id}`);
+      message = again;
+    }
+    return { invariant: inv.id, message, depth: depthOf.get(id), trace: finish(lines, end) };
+  };
+  /** Action `ai` from state `id` threw `e`: the trace ending with the step that threw (confirmed). */
+  const stepViolation = (id: number, ai: number, e: InvariantViolation): Violation => {
+    const { lines, end } = replay(id);
+    const a = replayer.actions(end)[ai];
+    let message = e.message;
+    if (model.tracer) {
+      let again: unknown = null;
+      try {
+        model.tracer.apply(end, a);
+      } catch (x) {
+        again = x;
+      }
+      if (!(again instanceof InvariantViolation) || again.invariant !== e.invariant) return disagree(`step ${ai} from state ${id} throws ${e.invariant}`);
+      message = again.message;
+    }
+    lines.push(replayer.describe(end, a, end) + `  !! ${message}`);
+    return { invariant: e.invariant, message, depth: depthOf.get(id) + 1, trace: finish(lines, end) };
   };
 
+  const always = [model.invariants];
+  const atEnd = model.terminalInvariants ? [model.invariants, model.terminalInvariants] : always;
   const checkState = (s: S, id: number, terminal: boolean): void => {
-    const lists = terminal && model.terminalInvariants ? [model.invariants, model.terminalInvariants] : [model.invariants];
-    for (const list of lists)
+    for (const list of terminal ? atEnd : always)
       for (const inv of list) {
         const why = inv.check(s);
         if (why !== null) {
-          violations.push({ invariant: inv.id, message: why, depth: depthOf.get(id), trace: traceTo(id) });
+          violations.push(stateViolation(inv, id, terminal, why));
           return;
         }
       }
@@ -198,8 +257,7 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
         n = model.apply(frame.state, a);
       } catch (e) {
         if (!(e instanceof InvariantViolation)) throw e;
-        const line = model.describe(frame.state, a, frame.state) + `  !! ${e.message}`;
-        violations.push({ invariant: e.invariant, message: e.message, depth: frame.depth + 1, trace: traceTo(frame.id, line) });
+        violations.push(stepViolation(frame.id, ai, e));
         break;
       }
       transitions++;
@@ -231,13 +289,15 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
   if (model.goal && exhaustive && violations.length < maxViolations) {
     livenessChecked = true;
     const stuck = firstStateThatCannotReach(seen.size, edgesFrom!, edgesTo!, goalIds);
-    if (stuck >= 0)
+    if (stuck >= 0) {
+      const { lines, end } = replay(stuck);
       violations.push({
         invariant: model.goal.id,
         message: `a reachable state (depth ${depthOf.get(stuck)}) from which no goal state is reachable`,
         depth: depthOf.get(stuck),
-        trace: traceTo(stuck),
+        trace: finish(lines, end),
       });
+    }
   }
 
   const bytes = seen.bytes + parent.bytes + via.bytes + depthOf.bytes + (edgesFrom ? edgesFrom.bytes + edgesTo!.bytes : 0);

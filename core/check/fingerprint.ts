@@ -33,79 +33,120 @@ export function hash64(s: string): [number, number] {
   return [h1 >>> 0, h2 >>> 0];
 }
 
+/** `hash64` without the array: writes h1 to out[0] and h2 to out[1]. */
+export function hash64Into(s: string, out: Uint32Array): void {
+  const [h, l] = hash64(s);
+  out[0] = h;
+  out[1] = l;
+}
+
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
 /**
- * Open-addressing set of 64-bit fingerprints (two Uint32Arrays, linear probing, load <= 0.5).
+ * Open-addressing set of 64-bit fingerprints. The fingerprints themselves live in dense
+ * per-id columns (8 bytes per stored state); the table holds only ids (4 bytes per slot,
+ * linear probing, load at most 1/2, so 8 to 16 bytes per stored state).
  * `add` returns the dense id of a new fingerprint, or -1-id of an existing one.
- * Memory: 16 bytes of table per slot at load 0.5 → about 16-32 bytes per stored state, plus
- * 4 bytes of id.
  */
 export class FingerprintSet {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private ids: Int32Array;
+  private table: Int32Array;
   private mask: number;
+  private readonly hi = new IntColumn();
+  private readonly lo = new IntColumn();
   size = 0;
   constructor(capacityPow2 = 1 << 16) {
-    this.hi = new Uint32Array(capacityPow2);
-    this.lo = new Uint32Array(capacityPow2);
-    this.ids = new Int32Array(capacityPow2).fill(-1);
+    this.table = new Int32Array(capacityPow2).fill(-1);
     this.mask = capacityPow2 - 1;
   }
   get bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.ids.byteLength;
+    return this.table.byteLength + this.hi.bytes + this.lo.bytes;
   }
   add(h: number, l: number): number {
-    if ((this.size + 1) * 2 > this.hi.length) this.grow();
-    let i = (h ^ imul(l, 0x9e3779b1)) & this.mask;
+    if ((this.size + 1) * 2 > this.table.length) this.grow();
+    const table = this.table;
+    const mask = this.mask;
+    let i = (h ^ imul(l, 0x9e3779b1)) & mask;
     for (;;) {
-      const id = this.ids[i];
+      const id = table[i];
       if (id === -1) {
-        this.hi[i] = h;
-        this.lo[i] = l;
-        this.ids[i] = this.size;
+        table[i] = this.size;
+        this.hi.push(h | 0);
+        this.lo.push(l | 0);
         return this.size++;
       }
-      if (this.hi[i] === h && this.lo[i] === l) return -1 - id;
-      i = (i + 1) & this.mask;
+      if (this.lo.get(id) === (l | 0) && this.hi.get(id) === (h | 0)) return -1 - id;
+      i = (i + 1) & mask;
     }
   }
   private grow(): void {
-    const { hi, lo, ids } = this;
-    const n = hi.length * 2;
-    this.hi = new Uint32Array(n);
-    this.lo = new Uint32Array(n);
-    this.ids = new Int32Array(n).fill(-1);
-    this.mask = n - 1;
-    for (let j = 0; j < hi.length; j++) {
-      if (ids[j] === -1) continue;
-      let i = (hi[j] ^ imul(lo[j], 0x9e3779b1)) & this.mask;
-      while (this.ids[i] !== -1) i = (i + 1) & this.mask;
-      this.hi[i] = hi[j];
-      this.lo[i] = lo[j];
-      this.ids[i] = ids[j];
+    const n = this.table.length * 2;
+    const table = new Int32Array(n).fill(-1);
+    const mask = n - 1;
+    for (let id = 0; id < this.size; id++) {
+      let i = (this.hi.get(id) ^ imul(this.lo.get(id), 0x9e3779b1)) & mask;
+      while (table[i] !== -1) i = (i + 1) & mask;
+      table[i] = id;
     }
+    this.table = table;
+    this.mask = mask;
   }
 }
 
-/** Growable Int32 column. */
+/** Growable Int32 column in fixed chunks of 65,536 (no copying on growth, at most one chunk of slack). */
 export class IntColumn {
-  private a = new Int32Array(1 << 16);
+  private readonly chunks: Int32Array[] = [];
   length = 0;
   push(x: number): void {
-    if (this.length === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.length++] = x;
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(new Int32Array(CHUNK));
+    this.chunks[c][this.length & CHUNK_MASK] = x;
+    this.length++;
   }
   get(i: number): number {
-    return this.a[i];
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
   set(i: number, x: number): void {
-    this.a[i] = x;
+    this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = x;
   }
   get bytes(): number {
-    return this.a.byteLength;
+    return this.chunks.length * CHUNK * 4;
+  }
+}
+
+/**
+ * A column of small non-negative ints (action indices, depths): one byte per entry until a
+ * value needs more, then two, then four (the whole column is widened once).
+ */
+export class SmallColumn {
+  private chunks: (Uint8Array | Uint16Array | Int32Array)[] = [];
+  private width: 1 | 2 | 4 = 1;
+  length = 0;
+  push(x: number): void {
+    if (x > 0xffff || x < 0) this.widen(4);
+    else if (x > 0xff && this.width === 1) this.widen(2);
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(this.alloc());
+    this.chunks[c][this.length & CHUNK_MASK] = x;
+    this.length++;
+  }
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+  get bytes(): number {
+    return this.chunks.length * CHUNK * this.width;
+  }
+  private alloc(): Uint8Array | Uint16Array | Int32Array {
+    return this.width === 1 ? new Uint8Array(CHUNK) : this.width === 2 ? new Uint16Array(CHUNK) : new Int32Array(CHUNK);
+  }
+  private widen(w: 2 | 4): void {
+    if (this.width >= w) return;
+    this.width = w;
+    this.chunks = this.chunks.map((old) => {
+      const a = this.alloc();
+      a.set(old);
+      return a;
+    });
   }
 }
