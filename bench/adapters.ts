@@ -4,6 +4,9 @@
  * raw sequential disk write throughput measured in the same run.
  * Goals: 1 MiB writes >= 50% of raw loopback / 3; 1 MiB reads >= 70% of raw loopback.
  *
+ * Each goal row's baseline is raw loopback measured just before and just after that row
+ * (the mean), and each is preceded by BENCH_ADAPTERS_WARM_MS of the same load, unmeasured.
+ *
  * Setup: one process (the machine has 2 shared cores), three storage targets, each a
  * TcpTransport listening on 127.0.0.1 + a FileChunkStore in its own temp directory + the
  * pure target machine driven through PersistThenSend; one client TcpTransport keeping a
@@ -227,9 +230,16 @@ export const bench: BenchModule = {
     const disk = await rawDisk(256 * MiB);
     rows.push({ name: 'raw loopback TCP (1 MiB writes, one connection)', value: MBs(loop), unit: 'MB/s' });
     rows.push({ name: 'raw sequential disk write (1 MiB, fsync at end)', value: MBs(disk), unit: 'MB/s' });
-    const loop3 = { name: 'raw loopback / 3', value: MBs(loop) / 3 };
-    const loop1 = { name: 'raw loopback', value: MBs(loop) };
     const chunks = (n: number) => Array.from({ length: n }, (_, i) => chunkId(`b${i}`));
+    // The goal rows' baseline is raw loopback measured right before and right after the row
+    // (the mean): the machine is shared, and a baseline from a minute earlier can be off by 2x.
+    const around = async <T>(f: () => Promise<T>): Promise<{ r: T; loop3: { name: string; value: number }; loop1: { name: string; value: number } }> => {
+      const before = await rawLoopback(ms / 2);
+      const r = await f();
+      const after = await rawLoopback(ms / 2);
+      const l = MBs((before + after) / 2);
+      return { r, loop3: { name: 'raw loopback / 3 around this row', value: l / 3 }, loop1: { name: 'raw loopback around this row', value: l } };
+    };
     // the pure core alone (bench/craq.ts's in-memory chain, no I/O): the ceiling the adapters can reach in one process
     const core = new Chain(MiB);
     const big = new Uint8Array(MiB).fill(0x5a);
@@ -245,13 +255,13 @@ export const bench: BenchModule = {
         const w4 = await drive(c, 'write', 4096, 32, ms, chunks(256));
         rows.push({ name: `write 4 KiB x3 replicas, fsync ${fsync}`, value: w4.opsPerSec, unit: 'writes/s', note: `${MBs(w4.bytesPerSec).toFixed(1)} MB/s` });
         await drive(c, 'write', MiB, 8, warm, chunks(16));
-        const w1 = await drive(c, 'write', MiB, 8, ms, chunks(16));
+        const { r: w1, loop3 } = await around(() => drive(c, 'write', MiB, 8, ms, chunks(16)));
         rows.push({ name: `write 1 MiB x3 replicas, fsync ${fsync}`, value: MBs(w1.bytesPerSec), unit: 'MB/s', baseline: loop3, note: `${w1.opsPerSec.toFixed(0)} writes/s; goal ratio >= 0.5; ${((MBs(w1.bytesPerSec) * 3) / MBs(disk)).toFixed(2)} x raw disk counting 3 replicas; ${(MBs(w1.bytesPerSec) / coreRef.value).toFixed(2)} x core only` });
         if (fsync === 'never') {
           const r4 = await drive(c, 'read', 4096, 32, ms, chunks(256));
           rows.push({ name: 'read 4 KiB (any replica)', value: r4.opsPerSec, unit: 'reads/s', note: `${MBs(r4.bytesPerSec).toFixed(1)} MB/s` });
           await drive(c, 'read', MiB, 8, warm, chunks(16));
-          const r1 = await drive(c, 'read', MiB, 8, ms, chunks(16));
+          const { r: r1, loop1 } = await around(() => drive(c, 'read', MiB, 8, ms, chunks(16)));
           rows.push({ name: 'read 1 MiB (any replica)', value: MBs(r1.bytesPerSec), unit: 'MB/s', baseline: loop1, note: 'goal ratio >= 0.7' });
         }
         const st = c.targets.map((t) => t.store.counters());
@@ -264,10 +274,10 @@ export const bench: BenchModule = {
       const c = await startProcessCluster('never');
       try {
         await drive(c, 'write', MiB, 8, warm, chunks(16));
-        const w1 = await drive(c, 'write', MiB, 8, ms, chunks(16));
+        const { r: w1, loop3 } = await around(() => drive(c, 'write', MiB, 8, ms, chunks(16)));
         rows.push({ name: 'write 1 MiB x3 replicas, 3 target processes, fsync never', value: MBs(w1.bytesPerSec), unit: 'MB/s', baseline: loop3, note: `${w1.opsPerSec.toFixed(0)} writes/s; goal ratio >= 0.5` });
         await drive(c, 'read', MiB, 8, warm, chunks(16));
-        const r1 = await drive(c, 'read', MiB, 8, ms, chunks(16));
+        const { r: r1, loop1 } = await around(() => drive(c, 'read', MiB, 8, ms, chunks(16)));
         rows.push({ name: 'read 1 MiB, 3 target processes', value: MBs(r1.bytesPerSec), unit: 'MB/s', baseline: loop1, note: 'goal ratio >= 0.7' });
         const w4 = await drive(c, 'write', 4096, 32, ms, chunks(256));
         rows.push({ name: 'write 4 KiB x3 replicas, 3 target processes, fsync never', value: w4.opsPerSec, unit: 'writes/s' });
