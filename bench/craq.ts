@@ -68,8 +68,9 @@ export class Chain {
         else throw new Error(`write failed: ${JSON.stringify(msg)}`);
         continue;
       }
-      const [next, effects] = step(this.cfgs[to - 1], this.states[to - 1], { kind: 'received', msg: msg as TargetMessage, nowMs: 0 });
-      this.states[to - 1] = next;
+      const res = step(this.cfgs[to - 1], this.states[to - 1], { kind: 'received', msg: msg as TargetMessage, nowMs: 0 });
+      this.states[to - 1] = res[0];
+      const effects = res[1];
       for (let j = 0; j < effects.length; j++) {
         const e = effects[j];
         if (e.kind === 'send') this.post(e.to, e.msg);

@@ -128,7 +128,7 @@ export interface ChunkReplica {
   readonly pending?: PendingVersion;
 }
 
-export const EMPTY_REPLICA: ChunkReplica = { commitVer: 0, data: new Uint8Array(0), sum: ZERO_SUM, chainVer: 0 };
+export const EMPTY_REPLICA: ChunkReplica = { commitVer: 0, data: new Uint8Array(0), sum: ZERO_SUM, chainVer: 0, pending: undefined };
 
 export type WriteResult = { readonly ok: true; readonly commitVer: number } | { readonly ok: false; readonly code: ErrorCode };
 
@@ -296,6 +296,17 @@ interface Ctx {
   sends: SendEffect[] | null;
   syncSends: SyncSendEffect[] | null;
   other: TargetEffect[] | null;
+  /**
+   * One-entry read caches (a step mostly looks at one chunk, one lock, one retry key, many
+   * times): the key last read or written and its current value. Every write goes through
+   * putReplica / setLock / putRetry, which keep them current.
+   */
+  cChunk: ChunkId | null;
+  cReplica: ChunkReplica | undefined;
+  lChunk: ChunkId | null;
+  lLock: ChunkLock | undefined;
+  rKey: string | null;
+  rEntry: RetryEntry | undefined;
 }
 
 const NO_EFFECTS: readonly TargetEffect[] = Object.freeze([]);
@@ -325,6 +336,12 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
     sends: null,
     syncSends: null,
     other: null,
+    cChunk: null,
+    cReplica: undefined,
+    lChunk: null,
+    lLock: undefined,
+    rKey: null,
+    rEntry: undefined,
   };
   switch (input.kind) {
     case 'received':
@@ -396,21 +413,33 @@ function dirtyOf(c: Ctx): readonly ChunkId[] {
   return dirty;
 }
 
+/** Where `x` goes in the sorted list `xs` (the first index whose element is not below `x`). */
+function lowerBound(xs: readonly ChunkId[], x: ChunkId): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A sorted list with `x` inserted in order (a new array). */
 function withChunk(xs: readonly ChunkId[], x: ChunkId): ChunkId[] {
   const n = xs.length;
+  const at = lowerBound(xs, x);
   const out: ChunkId[] = new Array(n + 1);
-  let i = 0;
-  for (; i < n && xs[i] < x; i++) out[i] = xs[i];
-  out[i] = x;
-  for (; i < n; i++) out[i + 1] = xs[i];
+  for (let i = 0; i < at; i++) out[i] = xs[i];
+  out[at] = x;
+  for (let i = at; i < n; i++) out[i + 1] = xs[i];
   return out;
 }
 
-/** The list without `x` (a new array; the same list when `x` is absent). */
+/** The sorted list without `x` (a new array; the same list when `x` is absent). */
 function withoutChunk(xs: readonly ChunkId[], x: ChunkId): readonly ChunkId[] {
-  const j = xs.indexOf(x);
-  if (j < 0) return xs;
+  const j = lowerBound(xs, x);
+  if (j === xs.length || xs[j] !== x) return xs;
   const n = xs.length;
   const out: ChunkId[] = new Array(n - 1);
   for (let i = 0; i < j; i++) out[i] = xs[i];
@@ -420,22 +449,39 @@ function withoutChunk(xs: readonly ChunkId[], x: ChunkId): readonly ChunkId[] {
 
 /** The chunk replica as this step sees it (its own edits included). */
 function chunkOf(c: Ctx, chunk: ChunkId): ChunkReplica | undefined {
-  return c.chunks.get(chunk);
+  if (chunk === c.cChunk) return c.cReplica;
+  const r = c.chunks.get(chunk);
+  c.cChunk = chunk;
+  c.cReplica = r;
+  return r;
 }
 
 function retryOf(c: Ctx, key: string): RetryEntry | undefined {
-  return c.retry.get(key);
+  if (key === c.rKey) return c.rEntry;
+  const e = c.retry.get(key);
+  c.rKey = key;
+  c.rEntry = e;
+  return e;
 }
 
+/** The lock map, for iteration (lookups: lockOf). */
 function locksOf(c: Ctx): ReadonlyMap<ChunkId, ChunkLock> {
   return c.locks;
+}
+
+function lockOf(c: Ctx, chunk: ChunkId): ChunkLock | undefined {
+  if (chunk === c.lChunk) return c.lLock;
+  const l = c.locks.get(chunk);
+  c.lChunk = chunk;
+  c.lLock = l;
+  return l;
 }
 
 function putReplica(c: Ctx, chunk: ChunkId, r: ChunkReplica): void {
   const touched = c.touched;
   const i = touched === null ? -1 : touched.indexOf(chunk);
   if (i < 0) {
-    const wasDirty = c.chunks.get(chunk)?.pending !== undefined;
+    const wasDirty = chunkOf(c, chunk)?.pending !== undefined;
     if (touched === null) {
       c.touched = [chunk];
       c.touchedVals = [r];
@@ -447,14 +493,31 @@ function putReplica(c: Ctx, chunk: ChunkId, r: ChunkReplica): void {
     }
   } else c.touchedVals![i] = r;
   c.chunks = c.chunks.set(chunk, r, c.tok);
+  c.cChunk = chunk;
+  c.cReplica = r;
 }
 
+/** The last retry key built (a pure memo: a step asks for the same key several times). */
+let lastKey = '';
+let lastKeyClient = -1;
+let lastKeyChain = -1;
+let lastKeyChannel = -1;
+
 function retryKey(c: Ctx, client: ClientId, chain: ChainId, channel: number): string {
-  return c.cfg.mutant === 'dedupeIgnoresChannel' ? `${client}/${chain}` : `${client}/${chain}/${channel}`;
+  // dedupeIgnoresChannel (a mutant): every channel shares one key
+  const ch = c.cfg.mutant === 'dedupeIgnoresChannel' ? -2 : channel;
+  if (client === lastKeyClient && chain === lastKeyChain && ch === lastKeyChannel) return lastKey;
+  lastKey = ch === -2 ? `${client}/${chain}` : `${client}/${chain}/${channel}`;
+  lastKeyClient = client;
+  lastKeyChain = chain;
+  lastKeyChannel = ch;
+  return lastKey;
 }
 
 function putRetry(c: Ctx, key: string, e: RetryEntry): void {
   c.retry = c.retry.set(key, e, c.tok);
+  c.rKey = key;
+  c.rEntry = e;
   const keys = c.retryTouched;
   const i = keys === null ? -1 : keys.indexOf(key);
   if (keys === null) {
@@ -475,8 +538,12 @@ function ownLocks(c: Ctx): PMap<ChunkLock, ChunkId> {
 
 function setLock(c: Ctx, chunk: ChunkId, lock: ChunkLock | undefined): void {
   const m = ownLocks(c);
-  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) c.locks = m.delete(chunk, c.tok);
-  else c.locks = m.set(chunk, lock, c.tok);
+  if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) {
+    c.locks = m.delete(chunk, c.tok);
+    lock = undefined;
+  } else c.locks = m.set(chunk, lock, c.tok);
+  c.lChunk = chunk;
+  c.lLock = lock;
 }
 
 function send(c: Ctx, to: Address, msg: CraqMessage): void {
@@ -687,7 +754,7 @@ function onClientWrite(c: Ctx, m: WriteReq): void {
   if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return replyWrite(c, tag, m.chunk, { ok: false, code: 'InvalidRange' });
 
   // a retry of a write still waiting behind the chunk lock (no retry record yet): keep one copy
-  const held = locksOf(c).get(m.chunk);
+  const held = lockOf(c, m.chunk);
   if (queued(held, tag, true)) return ignore(c, `write ${tag.client}/${tag.channel}/${tag.seq} already queued`);
   const key = retryKey(c, m.client, m.chain, m.channel);
   const e = retryOf(c, key);
@@ -728,7 +795,7 @@ function onForward(c: Ctx, m: Forward): void {
   if (m.chainVer !== role.chain.version) return fail('RoutingVersionMismatch');
   if (role.pos <= 0) return fail('RoutingError');
   if (m.offset + m.data.length > c.cfg.chunkSizeBytes) return fail('InvalidRange');
-  const lock = locksOf(c).get(m.chunk);
+  const lock = lockOf(c, m.chunk);
   if (lock?.active && lock.active.ver === m.ver && sameTag(lock.active.tag, tag)) {
     // a retry of the update we are already driving: answer this predecessor too
     if (!hasTargetReply(lock.active, m.from)) setLock(c, m.chunk, { queue: lock.queue, active: withReplyTo(lock.active, from) });
@@ -738,7 +805,7 @@ function onForward(c: Ctx, m: Forward): void {
 }
 
 function enqueue(c: Ctx, u: QueuedUpdate): void {
-  const lock = locksOf(c).get(u.chunk);
+  const lock = lockOf(c, u.chunk);
   const queue = lock ? lock.queue : NO_UPDATES;
   if (queue.length >= c.cfg.pendingWritesMax) {
     return reply(c, u.from, u.chain, 0, u.chunk, u.ver ?? 0, { ok: false, code: 'TargetBusy' }, ZERO_SUM);
@@ -753,7 +820,7 @@ function enqueue(c: Ctx, u: QueuedUpdate): void {
 /** Take the lock for the next queued update of `chunk`, while the lock is free. */
 function startNext(c: Ctx, chunk: ChunkId): void {
   for (;;) {
-    const lock = locksOf(c).get(chunk);
+    const lock = lockOf(c, chunk);
     if (!lock || lock.active || lock.queue.length === 0) return;
     const u = lock.queue[0];
     setLock(c, chunk, { queue: lock.queue.slice(1) });
@@ -832,7 +899,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
     }
     return commitActive(c, u.chunk, active);
   }
-  setLock(c, u.chunk, { queue: locksOf(c).get(u.chunk)?.queue ?? NO_UPDATES, active });
+  setLock(c, u.chunk, { queue: lockOf(c, u.chunk)?.queue ?? NO_UPDATES, active });
   sendForward(c, u.chunk, u.chain, chainVer, ver, u.tag, succ);
   other(c, { kind: 'scheduleTick', atMs: active.retryAtMs });
 
@@ -842,7 +909,7 @@ function begin(c: Ctx, u: QueuedUpdate): void {
   }
   if (c.cfg.mutant === 'headRepliesBeforeCommit' && isHead(role) && u.from?.kind === 'client') replyWrite(c, u.from.tag, u.chunk, { ok: true, commitVer: ver });
   if (c.cfg.mutant === 'lockReleasedBeforeCommit') {
-    setLock(c, u.chunk, { queue: locksOf(c).get(u.chunk)!.queue });
+    setLock(c, u.chunk, { queue: lockOf(c, u.chunk)!.queue });
     startNext(c, u.chunk);
   }
 }
@@ -892,7 +959,7 @@ function sendForward(c: Ctx, chunk: ChunkId, chain: ChainId, chainVer: number, v
 }
 
 function onAck(c: Ctx, m: Ack): void {
-  const lock = locksOf(c).get(m.chunk);
+  const lock = lockOf(c, m.chunk);
   const a = lock?.active;
   if (!a || a.ver !== m.ver || a.successor !== m.from) return ignore(c, `ack v${m.ver} of ${m.chunk} from ${m.from}: no such update in flight`);
   // an ack counts only if it answers a forward under the current chain to the current
@@ -938,7 +1005,7 @@ function commitActive(c: Ctx, chunk: ChunkId, a: ActiveUpdate): void {
 
 /** End the active update with a failure (or a success decided elsewhere) and release the lock. */
 function finishActive(c: Ctx, chunk: ChunkId, result: WriteResult): void {
-  const a = locksOf(c).get(chunk)?.active;
+  const a = lockOf(c, chunk)?.active;
   if (!a) return;
   const r = chunkOf(c, chunk) ?? EMPTY_REPLICA;
   for (const to of a.replyTo) reply(c, to, a.chain, 0, chunk, a.ver, result, r.sum);
@@ -946,7 +1013,7 @@ function finishActive(c: Ctx, chunk: ChunkId, result: WriteResult): void {
 }
 
 function release(c: Ctx, chunk: ChunkId): void {
-  const lock = locksOf(c).get(chunk);
+  const lock = lockOf(c, chunk);
   if (lock === undefined) return;
   if (lock.queue.length === 0) return setLock(c, chunk, undefined);
   setLock(c, chunk, { queue: lock.queue });
@@ -959,7 +1026,7 @@ function redriveDirty(c: Ctx): void {
 }
 
 function redriveChunk(c: Ctx, chunk: ChunkId): void {
-  const lock = locksOf(c).get(chunk);
+  const lock = lockOf(c, chunk);
   if (lock?.active || (lock && lock.queue.some((q) => q.ver !== undefined))) return;
   const r = chunkOf(c, chunk);
   const p = r?.pending;
