@@ -9,7 +9,7 @@ export * from './conformance-config';
 export * from './conformance-packet';
 // named model-check configurations and the CRAQ cluster properties
 export { CHECK_CONFIGS, MUTANT_CONFIGS } from './check-configs';
-export { SYSTEM_CONFIGS, RECOVERY_MUTANT_CONFIGS } from './system-configs';
+export { SYSTEM_CONFIGS, RECOVERY_MUTANT_CONFIGS, LEASE_MUTANT_CONFIGS } from './system-configs';
 export type { NamedConfig } from './check-configs';
 export { runScenario, scenarioConfig, valueBytes } from './craq';
 export type { CraqScenario, PlannedClientOp, ScenarioOutcome } from './craq';

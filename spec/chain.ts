@@ -108,10 +108,15 @@ export type TargetReport = t.TypeOf<typeof TargetReport>;
 
 /**
  * A storage node's heartbeat (3FS: the heartbeat renews a lease granted by the manager).
- * `routingVersion` is the routing table version the node has seen.
+ * `routingVersion` is the routing table version the node has seen. `sentAtMs` (the node's
+ * clock when it sent the heartbeat) asks for a lease grant back (core/chain/lease.ts): the
+ * manager echoes it in a `leaseGrant` when it accepts the whole heartbeat.
  */
-export const Heartbeat = t.type(
-  { kind: t.literal('heartbeat'), node: NodeId, routingVersion: Nat, targets: t.readonlyArray(TargetReport) },
+export const Heartbeat = t.intersection(
+  [
+    t.type({ kind: t.literal('heartbeat'), node: NodeId, routingVersion: Nat, targets: t.readonlyArray(TargetReport) }),
+    t.partial({ sentAtMs: Nat }),
+  ],
   'Heartbeat',
 );
 export type Heartbeat = t.TypeOf<typeof Heartbeat>;
@@ -127,6 +132,13 @@ export const NodeUp = t.type({ kind: t.literal('nodeUp'), node: NodeId }, 'NodeU
 export type NodeUp = t.TypeOf<typeof NodeUp>;
 
 /**
+ * Abstract time (the explorer's system model): the node's leases have run out, as a `tick`
+ * past their expiry would find. Its targets become offline at once.
+ */
+export const LeaseExpired = t.type({ kind: t.literal('leaseExpired'), node: NodeId }, 'LeaseExpired');
+export type LeaseExpired = t.TypeOf<typeof LeaseExpired>;
+
+/**
  * The recovery protocol reports that a syncing target is now up to date. `chainVersion` is
  * the chain version the sync ran under: a syncDone from an older version (the target may
  * have failed and come back since, starting a new sync) is rejected.
@@ -135,8 +147,20 @@ export const SyncDone = t.type({ kind: t.literal('syncDone'), target: TargetId, 
 export type SyncDone = t.TypeOf<typeof SyncDone>;
 
 /** Every input of the chain manager. */
-export const ManagerInput = t.union([Heartbeat, Tick, NodeDown, NodeUp, SyncDone], 'ManagerInput');
+export const ManagerInput = t.union([Heartbeat, Tick, NodeDown, NodeUp, LeaseExpired, SyncDone], 'ManagerInput');
 export type ManagerInput = t.TypeOf<typeof ManagerInput>;
+
+/**
+ * The manager's answer to an accepted heartbeat (core/chain/lease.ts): the node may serve
+ * client requests until `sentAtMs + validForMs` on its own clock, once its routing table is
+ * at least `routingVersion`. `validForMs` is shorter than the manager's lease, so the node's
+ * lease always ends before the manager can declare its targets offline.
+ */
+export const LeaseGrant = t.type(
+  { kind: t.literal('leaseGrant'), node: NodeId, sentAtMs: Nat, validForMs: Nat, routingVersion: Nat },
+  'LeaseGrant',
+);
+export type LeaseGrant = t.TypeOf<typeof LeaseGrant>;
 
 /** What the manager publishes to nodes and clients after the change is durable. */
 export const RoutingUpdate = t.type({ kind: t.literal('routingUpdate'), routing: RoutingTable }, 'RoutingUpdate');

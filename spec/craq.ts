@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'InvalidRange', // offset + length beyond the chunk size
   'TargetBusy', // the chunk's update queue is full (pendingWritesMax)
   'TargetNotReady', // the target has no routing table yet (just restarted)
+  'TargetOffline', // the node's lease from the manager ran out: it may have been removed from its chain (core/chain/lease.ts)
   'Timeout', // client side: no reply within the retry budget
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -38,6 +39,7 @@ export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ChunkNotCommit',
   'TargetBusy',
   'TargetNotReady',
+  'TargetOffline',
   'ChunkAdvanceUpdate',
 ]);
 

@@ -5,7 +5,7 @@
  * process decodes its part with these codecs before using it).
  */
 import * as t from 'io-ts';
-import { ChainLayout, Heartbeat, RoutingUpdate, SyncDone } from './chain';
+import { ChainLayout, Heartbeat, LeaseGrant, RoutingUpdate, SyncDone } from './chain';
 import { RoutingTable } from './routing';
 import { Nat, intRange } from './decode';
 import { DirtyReadPolicy } from './craq';
@@ -36,7 +36,7 @@ export const StatusReply = t.type(
 );
 export type StatusReply = t.TypeOf<typeof StatusReply>;
 
-export const ControlMessage = t.union([Heartbeat, SyncDone, RoutingUpdate, GetRouting, NotLeader, GetStatus, StatusReply], 'ControlMessage');
+export const ControlMessage = t.union([Heartbeat, SyncDone, RoutingUpdate, LeaseGrant, GetRouting, NotLeader, GetStatus, StatusReply], 'ControlMessage');
 export type ControlMessage = t.TypeOf<typeof ControlMessage>;
 
 /** Timing of a local cluster (limits with units last). */

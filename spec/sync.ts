@@ -13,7 +13,7 @@
  *   predecessor -> manager    syncDone     (spec/chain.ts) the successor is up to date at this chain version
  */
 import * as t from 'io-ts';
-import { ChainId, ChunkId, TargetId } from './ids';
+import { ChainId, ChunkId, ClientId, TargetId } from './ids';
 import { Bytes, Nat } from './decode';
 import { SyncDone } from './chain';
 
@@ -37,8 +37,23 @@ export type ChunkMeta = t.TypeOf<typeof ChunkMeta>;
 
 const Header = { from: TargetId, chain: ChainId, chainVer: Nat };
 
-/** Predecessor -> successor: a sync starts under `chainVer`; dump your chunk metadata. */
-export const SyncStart = t.type({ kind: t.literal('syncStart'), ...Header }, 'SyncStart');
+/**
+ * The last write the sender applied on one client channel of this chain (its dedupe record):
+ * a successor that becomes head later must recognise a client's retry of a write it only
+ * received through the sync, or it would apply it a second time over newer writes.
+ */
+export const DedupeRecord = t.type({ client: ClientId, channel: Nat, seq: Nat, ver: Nat, chunk: ChunkId }, 'DedupeRecord');
+export type DedupeRecord = t.TypeOf<typeof DedupeRecord>;
+
+/**
+ * Predecessor -> successor: a sync starts under `chainVer`; dump your chunk metadata.
+ * `dedupe`: the predecessor's dedupe records for this chain (merged by the successor,
+ * keeping the higher sequence number per client channel).
+ */
+export const SyncStart = t.intersection(
+  [t.type({ kind: t.literal('syncStart'), ...Header }), t.partial({ dedupe: t.readonlyArray(DedupeRecord) })],
+  'SyncStart',
+);
 export type SyncStart = t.TypeOf<typeof SyncStart>;
 
 /** Successor -> predecessor: the metadata of every chunk it holds (the dump reply). */

@@ -4,6 +4,7 @@ import { ExploreResult, explore } from '../../core/check/explorer';
 import { CraqCheckConfig, DEFAULT_CHECK_CONFIG, craqModel } from '../../core/check/craq-model';
 import { CRAQ_MUTANTS, CRAQ_MUTANT_NAMES, CraqMutant } from '../../core/craq/mutants';
 import { CHAIN_MANAGER_MUTANTS } from '../../core/chain/transition';
+import { LEASE_MUTANTS } from '../../core/chain/lease';
 import { RECOVERY_MUTANTS } from '../../core/chain/recovery';
 import { CHECK_CONFIGS } from '../../properties/check-configs';
 import { CliError, EXIT_BAD_INPUT, action, boolFlagDefault, decodeOptions, optional, printJson, Register } from './common';
@@ -91,7 +92,7 @@ export const register: Register = (program: Command) => {
     .action(
       action((raw: Record<string, unknown>) => {
         if (raw.listMutants) {
-          const all = { ...CRAQ_MUTANTS, ...CHAIN_MANAGER_MUTANTS, ...RECOVERY_MUTANTS };
+          const all = { ...CRAQ_MUTANTS, ...CHAIN_MANAGER_MUTANTS, ...RECOVERY_MUTANTS, ...LEASE_MUTANTS };
           if (raw.json) printJson(Object.entries(all).map(([name, description]) => ({ name, description })));
           else process.stdout.write(Object.keys(all).join('\n') + '\n');
           return 0;

@@ -81,7 +81,7 @@ function summaryLines(r: SimReport): string[] {
     `chainrep sim: seed ${r.seed}, ${r.nodes} nodes, ${r.chains} chains x ${r.replicas} replicas, ${(r.simulatedMs / 1000).toFixed(1)} s simulated, ${r.events} events`,
     `  operations   ${r.ops.invoked} invoked (${r.ops.reads} reads, ${r.ops.writes} writes): ${r.ops.ok} ok, ${r.ops.failed} failed, ${r.ops.pending} never returned`,
     `  faults       ${f.scheduled} scheduled: ${f.crashes} crashes / ${f.restarts} restarts, ${f.diskFailures} disk failures, ${f.tornWrites} torn writes (${f.tornDetected} detected), ` +
-      `${f.messagesDropped} lost, ${f.messagesDuplicated} duplicated, ${f.messagesDelayed} delayed, ${f.partitionedDrops} cut by partitions; ${f.syncs} recovery syncs; routing v${r.routingVersion}`,
+      `${f.messagesDropped} lost, ${f.messagesDuplicated} duplicated, ${f.messagesDelayed} delayed, ${f.partitionedDrops} cut by partitions, ${f.fenced} client requests fenced (no lease); ${f.syncs} recovery syncs; routing v${r.routingVersion}`,
     `  checks`,
   ];
   for (const c of r.checks) lines.push(`    ${c.status.padEnd(7)} ${c.name}: ${c.status === 'fail' ? '' : c.detail}`);

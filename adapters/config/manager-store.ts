@@ -10,7 +10,7 @@
 import { Either, isLeft, left, right } from 'fp-ts/Either';
 import { ConfigStore, ManagerKeys, managerKeys } from '../../core/chain/config-store';
 import { ManagerConfig, ManagerEffect, ManagerSetupError, ManagerState, PersistEffect, createManager, restoreManager } from '../../core/chain/manager';
-import { ChainLayout, ChainRecord, ManagerMeta, ManagerSnapshot } from '../../spec/chain';
+import { ChainLayout, ChainRecord, LeaseGrant, ManagerMeta, ManagerSnapshot } from '../../spec/chain';
 import { RoutingTable } from '../../spec/routing';
 import { DecodeError, decodeJson } from '../../spec/decode';
 
@@ -76,9 +76,11 @@ export interface ManagerSinks {
   publish(routing: RoutingTable): void;
   scheduleTick?(atMs: number): void;
   rejected?(input: string, reason: string): void;
+  /** Send a lease grant to the node that heartbeated (core/chain/lease.ts). */
+  leaseGrant?(grant: LeaseGrant): void;
 }
 
-/** Execute effects in order: persist (then publish), publish, scheduleTick, rejected. */
+/** Execute effects in order: persist (then publish), publish, scheduleTick, rejected, leaseGrant. */
 export async function runManagerEffects(p: ManagerPersistence, effects: readonly ManagerEffect[], sinks: ManagerSinks): Promise<void> {
   for (const e of effects) {
     switch (e.kind) {
@@ -94,6 +96,9 @@ export async function runManagerEffects(p: ManagerPersistence, effects: readonly
         break;
       case 'rejected':
         sinks.rejected?.(e.input, e.reason);
+        break;
+      case 'leaseGrant':
+        sinks.leaseGrant?.(e);
         break;
     }
   }

@@ -15,11 +15,25 @@ export class TickTimers {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly fire: (nowMs: number) => void) {}
+  /**
+   * `single`: keep one pending timer, the earliest (a periodic ticker that may also be
+   * ticked out of turn, like the manager before a heartbeat, must not grow a second chain).
+   */
+  constructor(
+    private readonly fire: (nowMs: number) => void,
+    private readonly single = false,
+  ) {}
 
   /** Run `fire(now)` at `atMs` (clock above); merged with a timer already set for that time. */
   schedule(atMs: number): void {
     if (this.closed || this.timers.has(atMs)) return;
+    if (this.single) {
+      for (const [at, t] of this.timers) {
+        if (at <= atMs) return;
+        clearTimeout(t);
+        this.timers.delete(at);
+      }
+    }
     const delay = Math.max(0, atMs - nowMs());
     const t = setTimeout(() => {
       this.timers.delete(atMs);

@@ -113,7 +113,7 @@ export class ManagerNode {
 
   private async lead(leadership: Leadership): Promise<void> {
     const persistence = new ManagerPersistence(fencedStore(this.opts.store, () => leadership.fence), this.opts.prefix);
-    const term: Term = { leadership, persistence, state: undefined, timers: new TickTimers((now) => this.enqueue(term, { kind: 'tick', nowMs: now })), chain: Promise.resolve(), routing: null, over: false };
+    const term: Term = { leadership, persistence, state: undefined, timers: new TickTimers((now) => this.enqueue(term, { kind: 'tick', nowMs: now }), true), chain: Promise.resolve(), routing: null, over: false };
     this.term = term;
     this.terms++;
     this.log(`leading (term ${this.terms}, fence ${leadership.fence.key}@${leadership.fence.revision})`);
@@ -138,6 +138,9 @@ export class ManagerNode {
       },
       scheduleTick: (atMs) => term.timers.schedule(atMs),
       rejected: () => void this.rejected++,
+      leaseGrant: (g) => {
+        if (!term.over) this.send(`node:${g.node as NodeId}`, { ch: 'ctl', m: g });
+      },
     };
   }
 
@@ -180,6 +183,9 @@ export class ManagerNode {
     switch (c.kind) {
       case 'heartbeat':
         if (!term) return;
+        // bring the manager's clock to now first: the lease it records, and the grant it
+        // answers with, must not start from a tick that a slow persist held back
+        this.enqueue(term, { kind: 'tick', nowMs: nowMs() });
         this.enqueue(term, c);
         if (term.routing && c.routingVersion < term.routing.version) this.send(`node:${c.node as NodeId}`, { ch: 'ctl', m: { kind: 'routingUpdate', routing: term.routing } });
         return;

@@ -21,7 +21,8 @@
  * recovery sync (core/chain/recovery.ts).
  */
 import { ChainId, ClientId, NodeId, TargetId } from '../../spec/ids';
-import { CraqMessage, TargetMessage } from '../../spec/craq';
+import { ClientMessage, CraqMessage, TargetMessage } from '../../spec/craq';
+import { NO_LEASE, NodeLease, applyGrant, fence, leaseValid, onRouting } from '../../core/chain/lease';
 import { SyncMessage } from '../../spec/sync';
 import { RoutingTable } from '../../spec/routing';
 import { LocalState } from '../../spec/routing';
@@ -76,15 +77,19 @@ export interface StorageCounters {
   ignored: number;
   sendFailures: number;
   rejectedInputs: number;
+  /** Client requests answered TargetOffline (or dropped) for want of a lease. */
+  fenced: number;
 }
 
 export class StorageNode {
   private readonly targets = new Map<number, TargetRt>();
   private routing: RoutingTable | null = null;
+  /** The lease from the manager (core/chain/lease.ts): client requests are fenced without it. */
+  private lease: NodeLease = NO_LEASE;
   private hbTimer: NodeJS.Timeout | undefined;
   private failed = false;
   private closed = false;
-  readonly ctr: StorageCounters = { steps: 0, ignored: 0, sendFailures: 0, rejectedInputs: 0 };
+  readonly ctr: StorageCounters = { steps: 0, ignored: 0, sendFailures: 0, rejectedInputs: 0, fenced: 0 };
 
   private constructor(readonly opts: StorageNodeOptions, readonly transport: MessageTransport<NodeMessage>) {}
 
@@ -132,7 +137,16 @@ export class StorageNode {
         this.ctr.rejectedInputs++;
         return;
       }
-      this.input(rt, { kind: 'received', msg: msg.m as TargetMessage, nowMs: nowMs() });
+      const now = nowMs();
+      if (!leaseValid(this.lease, now)) {
+        const v = fence(msg.m as TargetMessage, rt.cfg.self);
+        if (v.kind !== 'pass') {
+          this.ctr.fenced++;
+          if (v.kind === 'reply') this.send(`client:${(v.msg as ClientMessage).client}`, { ch: 'craq', m: v.msg });
+          return;
+        }
+      }
+      this.input(rt, { kind: 'received', msg: msg.m as TargetMessage, nowMs: now });
     } else if (msg.ch === 'sync') {
       const rt = this.targets.get(msg.to);
       if (!rt) {
@@ -147,6 +161,10 @@ export class StorageNode {
 
   private onControl(c: ControlMessage, reply: ((m: NodeMessage) => Promise<void>) | undefined): void {
     if (c.kind === 'routingUpdate') this.onRouting(c.routing);
+    else if (c.kind === 'leaseGrant') {
+      if (c.node === this.opts.node) this.lease = applyGrant(this.lease, c, this.routing?.version ?? 0);
+      else this.ctr.rejectedInputs++;
+    }
     else if (c.kind === 'getStatus' && reply) {
       const s: StatusReply = { kind: 'status', role: 'node', id: this.opts.node, pid: process.pid, leader: false, routing: this.routing, members: this.opts.members?.() ?? {}, rejected: { tcp: this.transport.counters().rejected, udp: this.opts.udpRejected?.() ?? 0 } };
       reply({ ch: 'ctl', m: s }).catch(() => undefined);
@@ -156,6 +174,7 @@ export class StorageNode {
   private onRouting(table: RoutingTable): void {
     if (this.routing && table.version <= this.routing.version) return;
     this.routing = table;
+    this.lease = onRouting(this.lease, table.version);
     for (const rt of this.targets.values()) {
       if (rt.restarted && !rt.seenOut && this.publicState(rt.cfg.self) !== 'serving') rt.seenOut = true;
       this.input(rt, { kind: 'routing', table, nowMs: nowMs() });
@@ -193,6 +212,7 @@ export class StorageNode {
       kind: 'heartbeat',
       node: this.opts.node,
       routingVersion: this.routing?.version ?? 0,
+      sentAtMs: nowMs(),
       targets: [...this.targets.values()].map((rt) => ({ target: rt.cfg.self, localState: this.localState(rt.cfg.self), chainVersion: this.chainVersionOf(rt.cfg.self) })),
     };
     for (const m of this.opts.managers) this.send(m, { ch: 'ctl', m: hb });

@@ -4,10 +4,18 @@
  *
  * Inputs (spec/chain.ts): heartbeats (each renews the reporting targets' leases for
  * `leaseMs` from the manager's time, i.e. the last tick), `tick {nowMs}` (an expired lease
- * counts as offline), SWIM membership
- * (`nodeDown` makes the node's targets offline and its heartbeats are ignored until
- * `nodeUp`), and `syncDone {target, chainVersion}` from the recovery protocol (a syncing
- * target is now up to date; only at the current chain version).
+ * counts as offline), SWIM membership (`nodeDown`: the node's heartbeats are ignored until
+ * `nodeUp`, so its leases are no longer renewed and its targets go offline when they run
+ * out), `leaseExpired {node}` (abstract time: the node's leases ran out now), and
+ * `syncDone {target, chainVersion}` from the recovery protocol (a syncing target is now up
+ * to date; only at the current chain version).
+ *
+ * Fencing (core/chain/lease.ts, proofs-notes/lease-fencing.md): a heartbeat that carries
+ * `sentAtMs` and is accepted whole is answered with a `leaseGrant` valid for
+ * `leaseMs - 2 * checkIntervalMs` from `sentAtMs`, so the node stops serving clients before
+ * the manager can declare its targets offline and publish a chain without them. That is
+ * why a SWIM `nodeDown` never takes a node's targets offline before their lease is over: a
+ * partitioned node that SWIM declared dead may still be serving reads.
  *
  * Every input that changes a target's local state rebuilds that target's chain
  * (core/chain/transition.ts); a changed chain gets version + 1, and any change moves the
@@ -31,6 +39,7 @@ import {
   ChainMember,
   ChainRecord,
   Heartbeat,
+  LeaseGrant,
   ManagerConfigData,
   ManagerInput,
   ManagerMeta,
@@ -89,6 +98,7 @@ export type ManagerEffect =
   | PersistEffect
   | { readonly kind: 'publish'; readonly routing: RoutingTable }
   | { readonly kind: 'scheduleTick'; readonly atMs: number }
+  | LeaseGrant
   | { readonly kind: 'rejected'; readonly input: ManagerInput['kind']; readonly reason: string };
 
 export type ManagerStep = StepResult<ManagerState, ManagerEffect>;
@@ -253,12 +263,16 @@ export function step(config: ManagerConfig, state: ManagerState, input: ManagerI
   const w = new Work(state);
   let nowMs = state.nowMs;
   let nodesDown = state.nodesDown;
+  let granted: Heartbeat | null = null;
   const reject = (reason: string) => effects.push({ kind: 'rejected', input: input.kind, reason });
 
   switch (input.kind) {
-    case 'heartbeat':
+    case 'heartbeat': {
+      const rejectedBefore = effects.length;
       onHeartbeat(config, w, input, reject);
+      if (input.sentAtMs !== undefined && effects.length === rejectedBefore) granted = input;
       break;
+    }
     case 'tick':
       if (input.nowMs < state.nowMs) {
         reject(`time went backwards: ${input.nowMs} < ${state.nowMs}`);
@@ -274,8 +288,17 @@ export function step(config: ManagerConfig, state: ManagerState, input: ManagerI
         reject(`unknown node ${input.node}`);
         break;
       }
+      // heartbeats are ignored from now on: the leases run out and a tick takes the targets offline
       if (!nodesDown.includes(input.node)) nodesDown = [...nodesDown, input.node].sort((a, b) => a - b);
-      for (const t of targets) w.setMember(state.index.chainOfTarget.get(t)!, t, (m) => withLocal(m, 'offline'));
+      break;
+    }
+    case 'leaseExpired': {
+      const targets = state.index.targetsOfNode.get(input.node);
+      if (!targets) {
+        reject(`unknown node ${input.node}`);
+        break;
+      }
+      for (const t of targets) w.setMember(state.index.chainOfTarget.get(t)!, t, (m) => (m.local === 'offline' ? m : { ...m, local: 'offline', leaseExpiresAtMs: Math.min(m.leaseExpiresAtMs, nowMs) }));
       break;
     }
     case 'nodeUp':
@@ -295,7 +318,18 @@ export function step(config: ManagerConfig, state: ManagerState, input: ManagerI
   }
 
   const next = reconcile(config, { ...state, nowMs, nodesDown }, w, effects);
+  if (granted && granted.sentAtMs !== undefined && config.leaseMs > 2 * config.checkIntervalMs)
+    effects.push({ kind: 'leaseGrant', node: granted.node, sentAtMs: granted.sentAtMs, validForMs: grantValidForMs(config), routingVersion: next.routingVersion });
   return [next, effects];
+}
+
+/**
+ * How long a node may serve after it sent an accepted heartbeat: the manager's lease
+ * (`leaseMs` from its last tick, which lags real time by at most `checkIntervalMs`) minus a
+ * guard of another `checkIntervalMs` for scheduling and clock-rate differences.
+ */
+export function grantValidForMs(config: ManagerConfig): number {
+  return Math.max(0, config.leaseMs - 2 * config.checkIntervalMs);
 }
 
 const withLocal = (m: Member, local: LocalState): Member => (m.local === local ? m : { ...m, local });

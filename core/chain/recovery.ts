@@ -26,6 +26,7 @@ import { ChunkMeta } from '../../spec/sync';
 export const RECOVERY_MUTANTS = {
   syncSkipsUncommitted: 'recovery sync does not send chunks that are uncommitted (pending) on the successor',
   syncSendsOlder: 'the syncing successor applies a full-chunk transfer even when it is older than its own copy',
+  syncDropsDedupe: 'recovery sync carries no dedupe records: a synced target that becomes head re-applies a client retry',
 } as const;
 export type RecoveryMutant = keyof typeof RECOVERY_MUTANTS;
 export const RECOVERY_MUTANT_NAMES = Object.keys(RECOVERY_MUTANTS) as RecoveryMutant[];

@@ -37,7 +37,8 @@
 import { ChainId, ChunkId, ClientId, TargetId, chainId, chunkId, clientId, nodeId, targetId } from '../../spec/ids';
 import { Chain, LocalState, RoutingTable } from '../../spec/routing';
 import { ClientMessage, CraqMessage, DirtyReadPolicy, TargetMessage } from '../../spec/craq';
-import { Heartbeat, ManagerInput } from '../../spec/chain';
+import { Heartbeat, LeaseGrant, ManagerInput } from '../../spec/chain';
+import { NO_LEASE, NodeLease, applyGrant, fence, leaseValid, onRouting } from '../chain/lease';
 import { SyncMessage } from '../../spec/sync';
 import { Packet, SwimConfig, DEFAULT_SWIM_CONFIG } from '../../spec/swim';
 import { FaultClass, FaultEvent, FaultSchedule } from '../../spec/sim';
@@ -140,7 +141,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   swim: SIM_SWIM_CONFIG,
 };
 
-const MANAGER_CONFIG: ManagerConfig = { leaseMs: 1500, checkIntervalMs: 100 };
+const MANAGER_CONFIG: ManagerConfig = { leaseMs: 1000, checkIntervalMs: 100 };
 const HEARTBEAT_MS = 250;
 const RECONNECT_MS = 1000;
 const CLIENT_CONFIG: Omit<ClientConfig, 'self'> = { ...DEFAULT_CLIENT_CONFIG, requestTimeoutMs: 300, opDeadlineMs: 8000, retryBackoffMaxMs: 500 };
@@ -162,6 +163,8 @@ export interface FaultCounts {
   messagesDuplicated: number;
   messagesDelayed: number;
   partitionedDrops: number;
+  /** Client requests a node answered TargetOffline (or dropped) because it held no lease. */
+  fenced: number;
   crashes: number;
   restarts: number;
   diskFailures: number;
@@ -195,6 +198,7 @@ type Payload =
   | { readonly t: 'hb'; readonly hb: Heartbeat }
   | { readonly t: 'routing'; readonly table: RoutingTable }
   | { readonly t: 'routingReq' }
+  | { readonly t: 'lease'; readonly grant: LeaseGrant }
   | { readonly t: 'sync'; readonly msg: SyncMessage }
   | { readonly t: 'syncDone'; readonly target: TargetId; readonly chainVersion: number };
 
@@ -255,6 +259,8 @@ interface NodeSlot {
   up: boolean;
   gen: number;
   routing: RoutingTable | null;
+  /** The node's lease from the manager (core/chain/lease.ts): client requests are fenced without it. */
+  lease: NodeLease;
   swim: SwimState;
   restartAtMs: number;
   /** syncDone reports this node's targets made, resent with every heartbeat until routing shows them applied. */
@@ -353,7 +359,7 @@ export class ClusterSim {
     // SWIM: hosts 0..N (the manager is member N), one shared initial table
     const shared = denseAliveTable(o.nodes + 1);
     for (let n = 0; n < o.nodes; n++) {
-      this.nodes.push({ up: true, gen: 0, routing: null, swim: createMember(n, this.miscRng.u32(), shared), restartAtMs: 0, syncReports: new Map() });
+      this.nodes.push({ up: true, gen: 0, routing: null, lease: NO_LEASE, swim: createMember(n, this.miscRng.u32(), shared), restartAtMs: 0, syncReports: new Map() });
     }
     this.managerSwim = createMember(this.managerHost, this.miscRng.u32(), shared);
 
@@ -372,7 +378,7 @@ export class ClusterSim {
     const faultEndMs = Math.floor(o.durationMs * o.faultFraction);
     const drawn = drawSchedule(schedRng, { nodes: o.nodes, targets: this.targets.length, faultEndMs, classes: o.faults, meanGapMs: o.faultGapMs });
     this.schedule = o.schedule ?? drawn;
-    this.faults = { scheduled: this.schedule.length, messagesDropped: 0, messagesDuplicated: 0, messagesDelayed: 0, partitionedDrops: 0, crashes: 0, restarts: 0, diskFailures: 0, tornWrites: 0, tornDetected: 0, syncs: 0 };
+    this.faults = { scheduled: this.schedule.length, messagesDropped: 0, messagesDuplicated: 0, messagesDelayed: 0, partitionedDrops: 0, fenced: 0, crashes: 0, restarts: 0, diskFailures: 0, tornWrites: 0, tornDetected: 0, syncs: 0 };
     this.schedule.forEach((f, i) => {
       this.heap.push(f.atMs, { ev: Ev.FaultStart, a: i, gen: 0 });
       this.heap.push(Math.max(f.atMs, f.untilMs), { ev: Ev.FaultEnd, a: i, gen: 0 });
@@ -584,7 +590,19 @@ export class ClusterSim {
     switch (dest.k) {
       case 'target':
         if (!this.running(dest.i)) return;
-        if (p.t === 'craq') this.targetInput(dest.i, { kind: 'received', msg: p.msg as TargetMessage, nowMs: this.nowMs });
+        if (p.t === 'craq') {
+          const t = this.targets[dest.i];
+          if (!leaseValid(this.nodes[t.node].lease, this.nowMs)) {
+            const v = fence(p.msg as TargetMessage, t.id);
+            if (v.kind !== 'pass') {
+              this.faults.fenced++;
+              this.o.trace?.(this.nowMs, `t${t.id}@n${t.node} fenced (no lease): ${p.msg.kind}`);
+              if (v.kind === 'reply') this.send(t.node, { k: 'client', i: (v.msg as ClientMessage).client }, { t: 'craq', msg: v.msg });
+              return;
+            }
+          }
+          this.targetInput(dest.i, { kind: 'received', msg: p.msg as TargetMessage, nowMs: this.nowMs });
+        }
         else if (p.t === 'sync') this.targetInput(dest.i, { kind: 'sync', msg: p.msg, nowMs: this.nowMs });
         return;
       case 'client':
@@ -596,6 +614,10 @@ export class ClusterSim {
         if (!this.nodes[dest.h].up) return;
         if (p.t === 'swim') this.swimInput(dest.h, { kind: 'received', from, packet: p.packet, nowMs: this.nowMs });
         else if (p.t === 'routing') this.nodeRouting(dest.h, p.table);
+        else if (p.t === 'lease') {
+          const node = this.nodes[dest.h];
+          node.lease = applyGrant(node.lease, p.grant, node.routing?.version ?? 0);
+        }
         return;
     }
   }
@@ -726,6 +748,7 @@ export class ClusterSim {
     node.up = false;
     node.gen++;
     node.routing = null;
+    node.lease = NO_LEASE;
     node.syncReports.clear();
     for (let i = 0; i < this.targets.length; i++) if (this.targets[i].node === n) this.stopTarget(i);
   }
@@ -766,7 +789,7 @@ export class ClusterSim {
       const ch = node.routing?.chains.find((c) => c.id === t.chain);
       targets.push({ target: t.id, localState: this.localStateOf(i), chainVersion: ch?.version ?? 0 });
     }
-    const hb: Heartbeat = { kind: 'heartbeat', node: nodeId(n), routingVersion: node.routing?.version ?? 0, targets };
+    const hb: Heartbeat = { kind: 'heartbeat', node: nodeId(n), routingVersion: node.routing?.version ?? 0, targets, sentAtMs: this.nowMs };
     this.send(n, { k: 'host', h: this.managerHost }, { t: 'hb', hb });
     for (const [target, chainVersion] of node.syncReports) {
       const ch = node.routing?.chains.find((c) => c.targets.some((x) => x.target === target));
@@ -780,6 +803,7 @@ export class ClusterSim {
     const node = this.nodes[n];
     if (node.routing && node.routing.version >= table.version) return;
     node.routing = table;
+    node.lease = onRouting(node.lease, table.version);
     for (let i = 0; i < this.targets.length; i++) if (this.targets[i].node === n && this.running(i)) this.targetInput(i, { kind: 'routing', table, nowMs: this.nowMs });
   }
 
@@ -888,6 +912,9 @@ export class ClusterSim {
           break;
         case 'scheduleTick':
           this.heap.push(Math.max(this.nowMs, e.atMs), { ev: Ev.ManagerTick, a: 0, gen: this.managerGen });
+          break;
+        case 'leaseGrant':
+          this.send(this.managerHost, { k: 'host', h: e.node }, { t: 'lease', grant: e });
           break;
         case 'rejected':
           break;

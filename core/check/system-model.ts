@@ -30,7 +30,7 @@
  */
 import { isLeft } from 'fp-ts/Either';
 import { ChunkId, chainId, chunkId, nodeId, targetId } from '../../spec/ids';
-import { Address, CraqMessage, DirtyReadPolicy } from '../../spec/craq';
+import { Address, ClientMessage, CraqMessage, DirtyReadPolicy, TargetMessage } from '../../spec/craq';
 import { RoutingTable } from '../../spec/routing';
 import { SyncMessage } from '../../spec/sync';
 import { chainViolation } from '../../spec/chain';
@@ -38,6 +38,7 @@ import { InvariantViolation } from '../types';
 import { ManagerConfig, ManagerState, chainOf, createManager, encodeManager, routingTable, step as managerStep } from '../chain/manager';
 import { ChainManagerMutant } from '../chain/transition';
 import { RecoveryMutant } from '../chain/recovery';
+import { LeaseMutant, fence } from '../chain/lease';
 import {
   ClusterConfig,
   ClusterState,
@@ -53,7 +54,7 @@ import {
   timeoutNode,
 } from '../craq/cluster';
 import { DEFAULT_TARGET_CONFIG, TargetState, ChunkReplica } from '../craq/target';
-import { ClientState, DEFAULT_CLIENT_CONFIG } from '../craq/client';
+import { ClientState, DEFAULT_CLIENT_CONFIG, ReadPolicy } from '../craq/client';
 import { CraqMutant } from '../craq/mutants';
 import { describeMsg } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
@@ -79,6 +80,16 @@ export interface SystemCheckConfig {
   readonly recoveryMutant?: RecoveryMutant;
   readonly craqMutant?: CraqMutant;
   readonly managerMutant?: ChainManagerMutant;
+  /**
+   * False suspicions in a run: a live target is cut off from the manager (its lease runs
+   * out: it is fenced and hears no routing) while clients and other targets still reach it;
+   * the manager may then declare it down, and it heals with a heartbeat (default 0).
+   */
+  readonly suspicions?: number;
+  /** Where clients read (default roundRobin, starting at the head; `tail` reads the tail as CRAQ's basic design does). */
+  readonly readPolicy?: ReadPolicy;
+  /** Plant the lease bug: a fenced target still serves clients (core/chain/lease.ts). */
+  readonly leaseMutant?: LeaseMutant;
   /** Check the liveness goal (default: only when no mutant is planted). */
   readonly liveness?: boolean;
 }
@@ -101,6 +112,9 @@ export interface SystemState {
   readonly next: readonly number[];
   readonly failures: number;
   readonly early: number;
+  /** Per target: cut off from the manager (lease expired: fenced; misses routing publishes). */
+  readonly cut: readonly boolean[];
+  readonly suspicions: number;
 }
 
 export type SystemAction =
@@ -111,6 +125,7 @@ export type SystemAction =
   | { readonly k: 'restart'; readonly t: number }
   | { readonly k: 'timeout'; readonly node: Address }
   | { readonly k: 'detectDown'; readonly t: number }
+  | { readonly k: 'suspect'; readonly t: number }
   | { readonly k: 'heartbeat'; readonly t: number }
   | { readonly k: 'syncDone' };
 
@@ -134,7 +149,7 @@ export function systemClusterConfig(cfg: SystemCheckConfig, routing: RoutingTabl
       lastsrvReturn: cfg.lastsrvReturn,
       recoveryMutant: cfg.recoveryMutant,
     },
-    client: { ...DEFAULT_CLIENT_CONFIG, readPolicy: 'roundRobin', channels: 1, opDeadlineMs: Number.MAX_SAFE_INTEGER, requestTimeoutMs: 1, retryBackoffMinMs: 1, retryBackoffMaxMs: 1, notCommitRetryMs: 1 },
+    client: { ...DEFAULT_CLIENT_CONFIG, readPolicy: cfg.readPolicy ?? 'roundRobin', channels: 1, opDeadlineMs: Number.MAX_SAFE_INTEGER, requestTimeoutMs: 1, retryBackoffMinMs: 1, retryBackoffMaxMs: 1, notCommitRetryMs: 1 },
     seed: 1,
   };
 }
@@ -213,7 +228,7 @@ export function encodeSystemState(s: SystemState): string {
       timers.join(','),
       hist.join(','),
       s.next.join(','),
-      `${s.failures}.${s.early}`,
+      `${s.failures}.${s.early}.${s.suspicions}.${s.cut.map(Number).join('')}`,
       encodeManager(s.m),
     ].join('\n'),
   );
@@ -240,10 +255,33 @@ export function systemGoal(cfg: SystemCheckConfig, s: SystemState): boolean {
   return true;
 }
 
-/** Publish the manager's routing to the cluster when its version moved. */
-function follow(cfgC: ClusterConfig, c: ClusterState, m: ManagerState): ClusterState {
+/**
+ * Publish the manager's routing to the cluster when its version moved. Targets cut off from
+ * the manager miss it (publishRouting feeds only targets marked up, so they are hidden).
+ */
+function follow(cfgC: ClusterConfig, c: ClusterState, m: ManagerState, cut: readonly boolean[]): ClusterState {
   if (m.routingVersion === c.routing.version) return c;
-  return publishRouting(cfgC, c, routingTable(m))[0];
+  if (!cut.some((x) => x)) return publishRouting(cfgC, c, routingTable(m))[0];
+  const [out] = publishRouting(cfgC, { ...c, up: c.up.map((u, i) => u && !cut[i]) }, routingTable(m));
+  return { ...out, up: c.up };
+}
+
+/** Feed the current routing table to target `t` alone (a cut-off target heals). */
+function catchUp(cfgC: ClusterConfig, c: ClusterState, t: number): ClusterState {
+  const [out] = publishRouting(cfgC, { ...c, up: c.up.map((u, i) => u && i === t) }, c.routing);
+  return { ...out, up: c.up };
+}
+
+/** Deliver in-flight message `i` to a fenced target: answer or drop it (core/chain/lease.ts). */
+function deliverFenced(c: ClusterState, i: number): ClusterState | null {
+  const m = c.inflight[i];
+  if (m.to.kind !== 'target') return null;
+  const v = fence(m.msg as TargetMessage, m.to.id);
+  if (v.kind === 'pass') return null;
+  const inflight = c.inflight.filter((_, j) => j !== i);
+  if (v.kind === 'drop') return { ...c, inflight };
+  const to: Address = { kind: 'client', id: (v.msg as ClientMessage).client };
+  return { ...c, inflight: [...inflight, { id: c.nextMsgId, from: m.to, to, msg: v.msg }], nextMsgId: c.nextMsgId + 1 };
 }
 
 function checkTransition(before: SystemState, after: SystemState): void {
@@ -357,17 +395,18 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, 
   const m0 = created.right[0];
   const ccfg = systemClusterConfig(cfg, routingTable(m0));
   const opsPerClient = cfg.writes + cfg.reads;
-  const mutant = cfg.recoveryMutant ?? cfg.craqMutant ?? cfg.managerMutant;
+  const mutant = cfg.recoveryMutant ?? cfg.craqMutant ?? cfg.managerMutant ?? cfg.leaseMutant;
   const liveness = cfg.liveness ?? mutant === undefined;
+  const suspicions = cfg.suspicions ?? 0;
 
   const manager = (s: SystemState, c: ClusterState, input: Parameters<typeof managerStep>[2]): SystemState => {
     const [m] = managerStep(mcfg, s.m, input);
-    return { ...s, c: follow(ccfg, c, m), m };
+    return { ...s, c: follow(ccfg, c, m, s.cut), m };
   };
 
   return {
-    name: `system(${cfg.replicas} targets, ${cfg.clients} clients x ${cfg.writes}w+${cfg.reads}r, ${cfg.failures} failures${mutant ? `, mutant ${mutant}` : ''})`,
-    initial: () => ({ c: createCluster(ccfg), m: m0, next: Array(cfg.clients).fill(0), failures: 0, early: 0 }),
+    name: `system(${cfg.replicas} targets, ${cfg.clients} clients x ${cfg.writes}w+${cfg.reads}r, ${cfg.failures} failures${suspicions ? `, ${suspicions} suspicions` : ''}${mutant ? `, mutant ${mutant}` : ''})`,
+    initial: () => ({ c: createCluster(ccfg), m: m0, next: Array(cfg.clients).fill(0), failures: 0, early: 0, cut: Array(cfg.replicas).fill(false), suspicions: 0 }),
     actions(s) {
       const out: SystemAction[] = [];
       const c = s.c;
@@ -390,8 +429,9 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, 
         if (c.up[t] && s.failures < cfg.failures) out.push({ k: 'crash', t });
         if (!c.up[t]) out.push({ k: 'restart', t });
         const mem = memberOf(s, t);
-        if (!c.up[t] && mem.local !== 'offline') out.push({ k: 'detectDown', t });
-        if (c.up[t] && (mem.local === 'offline' || downNodes.has(mem.node))) out.push({ k: 'heartbeat', t });
+        if (c.up[t] && !s.cut[t] && mem.local !== 'offline' && s.suspicions < suspicions) out.push({ k: 'suspect', t });
+        if ((!c.up[t] || s.cut[t]) && mem.local !== 'offline') out.push({ k: 'detectDown', t });
+        if (c.up[t] && (s.cut[t] || mem.local === 'offline' || downNodes.has(mem.node))) out.push({ k: 'heartbeat', t });
       }
       if (c.toManager.length > 0) out.push({ k: 'syncDone' });
       if (quiet(c) || s.early < cfg.earlyTimeouts) {
@@ -410,14 +450,21 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, 
           n = { ...s, c, next };
           break;
         }
-        case 'deliver':
-          n = { ...s, c: deliver(ccfg, s.c, a.i)[0] };
+        case 'deliver': {
+          const m = s.c.inflight[a.i];
+          const fenced = cfg.leaseMutant !== 'noFence' && m.to.kind === 'target' && s.cut[targetIndexOf(m.to.id)] ? deliverFenced(s.c, a.i) : null;
+          n = { ...s, c: fenced ?? deliver(ccfg, s.c, a.i)[0] };
           break;
+        }
         case 'deliverSync':
           n = { ...s, c: deliverSync(ccfg, s.c, a.i)[0] };
           break;
         case 'crash':
-          n = { ...s, c: crash(ccfg, s.c, a.t)[0], failures: s.failures + 1 };
+          // a crashed node restarts without a lease and fetches the current routing: no longer cut off
+          n = { ...s, c: crash(ccfg, s.c, a.t)[0], failures: s.failures + 1, cut: setAt(s.cut, a.t, false) };
+          break;
+        case 'suspect':
+          n = { ...s, cut: setAt(s.cut, a.t, true), suspicions: s.suspicions + 1 };
           break;
         case 'restart':
           n = { ...s, c: restart(ccfg, s.c, a.t)[0] };
@@ -425,12 +472,16 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, 
         case 'timeout':
           n = { ...s, c: timeoutNode(ccfg, s.c, a.node)[0], early: quiet(s.c) ? s.early : s.early + 1 };
           break;
-        case 'detectDown':
-          n = manager(s, s.c, { kind: 'nodeDown', node: memberOf(s, a.t).node });
+        case 'detectDown': {
+          // SWIM reports the node down; the manager acts once its leases ran out (abstract time)
+          const node = memberOf(s, a.t).node;
+          n = manager(manager(s, s.c, { kind: 'nodeDown', node }), s.c, { kind: 'leaseExpired', node });
           break;
+        }
         case 'heartbeat': {
           const mem = memberOf(s, a.t);
-          let s1 = s;
+          // a cut-off target heals: it learns the current routing before its new lease counts
+          let s1 = s.cut[a.t] ? { ...s, c: catchUp(ccfg, s.c, a.t), cut: setAt(s.cut, a.t, false) } : s;
           if (s.m.nodesDown.includes(mem.node)) s1 = manager(s1, s1.c, { kind: 'nodeUp', node: mem.node });
           const seen = s1.c.targets[a.t].volatile.routing?.get(CHAIN)?.version ?? 0;
           n = manager(s1, s1.c, {
@@ -480,6 +531,9 @@ export function describeSyncMsg(m: SyncMessage): string {
   }
 }
 
+const setAt = (xs: readonly boolean[], i: number, v: boolean): readonly boolean[] => (xs[i] === v ? xs : xs.map((x, j) => (j === i ? v : x)));
+const targetIndexOf = (id: number): number => id - 1;
+
 export function describeSystemStep(before: SystemState, a: SystemAction, after: SystemState): string {
   const c = before.c;
   const at = (ad: Address) => (ad.kind === 'target' ? `t${ad.id}` : `c${ad.id}`);
@@ -510,7 +564,10 @@ export function describeSystemStep(before: SystemState, a: SystemAction, after: 
       what = `timeout at ${at(a.node)}`;
       break;
     case 'detectDown':
-      what = `manager: SWIM says t${a.t + 1}'s node is down`;
+      what = `manager: SWIM says t${a.t + 1}'s node is down; its lease ran out`;
+      break;
+    case 'suspect':
+      what = `t${a.t + 1} cut off from the manager (lease runs out)`;
       break;
     case 'heartbeat':
       what = `manager: t${a.t + 1} heartbeats online`;

@@ -255,6 +255,7 @@ function onError(c: Ctx, op: OpState, code: ErrorCode): void {
     case 'RoutingVersionMismatch':
     case 'RoutingError':
     case 'TargetNotReady':
+    case 'TargetOffline':
       c.effects.push({ kind: 'refreshRouting' });
       return backoff(c, op, backoffDelay(c, op));
     case 'ChunkNotCommit':

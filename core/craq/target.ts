@@ -44,7 +44,7 @@ import { StepResult, invariant } from '../types';
 import { ChecksumState, ZERO_SUM, applyWrite, checksumStateAfterWrite, checksumStateOf, packSum, readRange } from './checksum';
 import { CraqMutant } from './mutants';
 import { PublicState } from '../../spec/routing';
-import { ChunkMeta, SyncAck, SyncChunk, SyncDump, SyncMessage, SyncOutcome, SyncRemove, SyncStart } from '../../spec/sync';
+import { ChunkMeta, DedupeRecord, SyncAck, SyncChunk, SyncDump, SyncMessage, SyncOutcome, SyncRemove, SyncStart } from '../../spec/sync';
 import {
   RecoveryMutant,
   ReplicaVersions,
@@ -1145,7 +1145,8 @@ function updateSyncs(c: Ctx): void {
 function startSync(c: Ctx, chain: ChainId, successor: TargetId, chainVer: number): void {
   const retryAtMs = c.nowMs + (c.cfg.syncRetryMs ?? 1000);
   putSync(c, chain, { successor, chainVer, phase: 'started', waiting: [], retryAtMs });
-  const msg: SyncStart = { kind: 'syncStart', from: c.cfg.self, chain, chainVer };
+  const dedupe = c.cfg.recoveryMutant === 'syncDropsDedupe' ? [] : dedupeRecordsOf(c, chain);
+  const msg: SyncStart = { kind: 'syncStart', from: c.cfg.self, chain, chainVer, dedupe };
   sendSync(c, successor, msg);
   other(c, { kind: 'scheduleTick', atMs: retryAtMs });
 }
@@ -1192,8 +1193,24 @@ function metaOf(chunk: ChunkId, r: ChunkReplica): ChunkMeta {
 }
 
 /** Successor: dump the metadata of every chunk it holds. */
+/** The dedupe records of `chain` (retry-cache keys are client/chain[/channel]). */
+function dedupeRecordsOf(c: Ctx, chain: ChainId): DedupeRecord[] {
+  const out: DedupeRecord[] = [];
+  for (const [key, e] of c.d.retry.sortedEntries()) {
+    const [client, ch, channel] = key.split('/').map(Number);
+    if (ch === chain) out.push({ client: client as ClientId, channel: channel ?? 0, seq: e.seq, ver: e.ver, chunk: e.chunk });
+  }
+  return out;
+}
+
 function onSyncStart(c: Ctx, m: SyncStart): void {
   if (!syncingFrom(c, m)) return;
+  // take over the predecessor's dedupe records (the higher sequence number per channel wins)
+  for (const r of m.dedupe ?? []) {
+    const key = retryKey(c, r.client, m.chain, r.channel);
+    const e = retryOf(c, key);
+    if (!e || e.seq < r.seq) putRetry(c, key, { seq: r.seq, ver: r.ver, chunk: r.chunk });
+  }
   const chunks: ChunkMeta[] = [];
   for (const [k, r] of c.d.chunks.sortedEntries()) if (!isEmptyReplica(r)) chunks.push(metaOf(k as ChunkId, r));
   const reply: SyncDump = { kind: 'syncDump', from: c.cfg.self, chain: m.chain, chainVer: m.chainVer, chunks };

@@ -73,10 +73,10 @@ describe(`etcd config store (seed ${seed})`, () => {
     const rb = await startManager(b, config, layout, 0, noSinks);
     if (isLeft(rb)) throw new Error(JSON.stringify(rb.left));
     expect(rb.right.routingVersion).toBe(1);
-    const [sb, eb] = step(config, rb.right, { kind: 'nodeDown', node: nodeId(1) });
+    const [sb, eb] = step(config, rb.right, { kind: 'leaseExpired', node: nodeId(1) });
     await runManagerEffects(b, eb, noSinks);
     expect(sb.routingVersion).toBe(2);
-    const [, ea] = step(config, r.right, { kind: 'nodeDown', node: nodeId(2) });
+    const [, ea] = step(config, r.right, { kind: 'leaseExpired', node: nodeId(2) });
     await expect(runManagerEffects(a, ea, noSinks)).rejects.toBeInstanceOf(FencingError);
     // a restart reads what b wrote
     const c = await new ManagerPersistence(store, prefix).load();

@@ -35,7 +35,8 @@ async function feed(p: ManagerPersistence, s: ManagerState, inputs: readonly Man
   return s;
 }
 
-const down = (node: number): ManagerInput => ({ kind: 'nodeDown', node: nodeId(node) });
+/** SWIM reports the node down and (abstract time) its leases run out: its targets go offline. */
+const down = (node: number): ManagerInput => ({ kind: 'leaseExpired', node: nodeId(node) });
 
 describe('config store', () => {
   test('memory store: compareAndPut is atomic, revisions are store-wide, a missing key is revision 0', async () => {

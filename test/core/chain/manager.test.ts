@@ -3,8 +3,8 @@
  * states", "Transition", "Rules"; 3FS docs/design_notes.md "Failure detection").
  */
 import { isLeft, isRight } from 'fp-ts/Either';
-import { ManagerConfig, ManagerEffect, ManagerState, createManager, encodeManager, routingTable, step } from '../../../core/chain/manager';
-import { ManagerInput } from '../../../spec/chain';
+import { ManagerConfig, ManagerEffect, ManagerState, createManager, encodeManager, grantValidForMs, routingTable, step } from '../../../core/chain/manager';
+import { Heartbeat, ManagerInput } from '../../../spec/chain';
 import { LocalState } from '../../../spec/routing';
 import { chainId, nodeId, targetId } from '../../../spec/ids';
 
@@ -129,18 +129,56 @@ describe('chain manager', () => {
     expect(effects.filter((e) => e.kind === 'persist')).toHaveLength(1);
   });
 
-  test('SWIM nodeDown makes the node\'s targets offline and its heartbeats are ignored until nodeUp', () => {
+  test('SWIM nodeDown stops renewing the node\'s leases: its targets go offline when the lease runs out, and its heartbeats are ignored until nodeUp', () => {
     let s = start();
     let effects: ManagerEffect[];
     [s] = run(s, [{ kind: 'nodeDown', node: nodeId(12) }]);
-    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
+    // a partitioned node SWIM declared dead may still serve under its lease: no change yet
+    expect(chain7(s)).toBe('t1:serving t2:serving t3:serving');
     [s, effects] = run(s, [hb(s, 2, 'online')]);
-    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
     expect(effects).toEqual([{ kind: 'rejected', input: 'heartbeat', reason: 'node 12 is down (SWIM) until nodeUp' }]);
+    const expiry = s.chains[0].members.find((m) => m.target === 2)!.leaseExpiresAtMs;
+    [s] = run(s, [{ kind: 'tick', nowMs: expiry - 1 }]);
+    expect(chain7(s)).toBe('t1:serving t2:serving t3:serving');
+    [s] = run(s, [hb(s, 1, 'uptodate'), hb(s, 3, 'uptodate'), { kind: 'tick', nowMs: expiry }]); // the others renew
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
     [s] = run(s, [{ kind: 'nodeUp', node: nodeId(12) }]);
     expect(chain7(s)).toBe('t1:serving t3:serving t2:offline'); // up, but no report yet
     [s] = run(s, [hb(s, 2, 'online')]);
     expect(chain7(s)).toBe('t1:serving t3:serving t2:syncing');
+  });
+
+  test('leaseExpired (abstract time) takes a node\'s targets offline at once', () => {
+    let s = start();
+    [s] = run(s, [{ kind: 'leaseExpired', node: nodeId(12) }]);
+    expect(chain7(s)).toBe('t1:serving t3:serving t2:offline');
+    const [, effects] = step(config, s, { kind: 'leaseExpired', node: nodeId(99) });
+    expect(effects).toEqual([{ kind: 'rejected', input: 'leaseExpired', reason: 'unknown node 99' }]);
+  });
+
+  test('an accepted heartbeat with sentAtMs gets a lease grant that ends before the manager\'s lease; a rejected one gets none', () => {
+    let s = start();
+    [s] = run(s, [{ kind: 'tick', nowMs: 1000 }]);
+    const withSent = (h: ManagerInput, sentAtMs: number): ManagerInput => ({ ...(h as Heartbeat), sentAtMs });
+    let [n, effects] = step(config, s, withSent(hb(s, 2, 'uptodate'), 990));
+    const grant = effects.find((e) => e.kind === 'leaseGrant');
+    expect(grant).toEqual({ kind: 'leaseGrant', node: 12, sentAtMs: 990, validForMs: grantValidForMs(config), routingVersion: n.routingVersion });
+    const managerLease = n.chains[0].members.find((m) => m.target === 2)!.leaseExpiresAtMs;
+    expect(990 + grantValidForMs(config)).toBeLessThan(managerLease);
+    // the node's lease ends before the manager could take the target offline, even if the
+    // manager's clock lagged a whole check interval behind the heartbeat
+    expect(990 + grantValidForMs(config)).toBeLessThanOrEqual(990 - config.checkIntervalMs + config.leaseMs);
+    // without sentAtMs: no grant (no one asked)
+    [, effects] = step(config, s, hb(s, 2, 'uptodate'));
+    expect(effects.some((e) => e.kind === 'leaseGrant')).toBe(false);
+    // a node SWIM holds down is not granted anything
+    [n] = run(s, [{ kind: 'nodeDown', node: nodeId(12) }]);
+    [, effects] = step(config, n, withSent(hb(n, 2, 'uptodate'), 995));
+    expect(effects.map((e) => e.kind)).toEqual(['rejected']);
+    // a heartbeat with any rejected report is not granted either
+    const bad: ManagerInput = { kind: 'heartbeat', node: nodeId(12), routingVersion: s.routingVersion, sentAtMs: 995, targets: [{ target: targetId(2), localState: 'uptodate', chainVersion: 1 }, { target: targetId(1), localState: 'uptodate', chainVersion: 1 }] };
+    [, effects] = step(config, s, bad);
+    expect(effects.some((e) => e.kind === 'leaseGrant')).toBe(false);
   });
 
   test('an up-to-date report made before the latest chain change cannot promote (it counts as online)', () => {

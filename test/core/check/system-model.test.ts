@@ -6,7 +6,8 @@
 import { explore } from '../../../core/check/explorer';
 import { DEFAULT_SYSTEM_CONFIG, systemModel } from '../../../core/check/system-model';
 import { RECOVERY_MUTANT_NAMES } from '../../../core/chain/recovery';
-import { RECOVERY_MUTANT_CONFIGS, SYSTEM_CONFIGS, SYSTEM_TEST_CONFIGS } from '../../../properties/system-configs';
+import { LEASE_MUTANT_NAMES } from '../../../core/chain/lease';
+import { LEASE_MUTANT_CONFIGS, RECOVERY_MUTANT_CONFIGS, SYSTEM_CONFIGS, SYSTEM_TEST_CONFIGS } from '../../../properties/system-configs';
 
 describe('whole system: CRAQ + chain manager + recovery sync through crashes and restarts', () => {
   test.each(SYSTEM_TEST_CONFIGS)('%s: exhaustive, every invariant holds, LIVE-SYS-SERVING reachable from every state', (name) => {
@@ -28,7 +29,8 @@ describe('whole system: CRAQ + chain manager + recovery sync through crashes and
 });
 
 describe('recovery mutants are found by the system explorer (shortest traces)', () => {
-  test.each(RECOVERY_MUTANT_NAMES)('%s: found in a configuration the correct protocol passes (npm test runs it above)', (mutant) => {
+  const reached = RECOVERY_MUTANT_NAMES.filter((m) => RECOVERY_MUTANT_CONFIGS[m] !== null);
+  test.each(reached)('%s: found in a configuration the correct protocol passes (npm test runs it above)', (mutant) => {
     const named = SYSTEM_CONFIGS.find((x) => x.name === RECOVERY_MUTANT_CONFIGS[mutant])!;
     expect(SYSTEM_TEST_CONFIGS).toContain(named.name);
     const r = explore(systemModel({ ...named.system, recoveryMutant: mutant }), { maxStates: named.maxStates });
@@ -38,5 +40,23 @@ describe('recovery mutants are found by the system explorer (shortest traces)', 
     expect(v.trace.every((l) => l.includes('=>') || l.startsWith('state:'))).toBe(true);
     expect(v.trace.some((l) => l.includes('sync'))).toBe(true);
     expect(v.depth).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('lease fencing (core/chain/lease.ts): a live target cut off from the manager', () => {
+  test.each(LEASE_MUTANT_NAMES)('%s: the explorer finds the stale read with a shortest readable trace', (mutant) => {
+    const named = SYSTEM_CONFIGS.find((x) => x.name === LEASE_MUTANT_CONFIGS[mutant])!;
+    const r = explore(systemModel({ ...named.system, leaseMutant: mutant }), { maxStates: named.maxStates });
+    expect(r.violations.map((v) => v.invariant)).toEqual(['INV-LIN']);
+    const v = r.violations[0];
+    expect(v.trace.some((l) => l.includes('cut off from the manager'))).toBe(true);
+    expect(v.trace.some((l) => l.includes('its lease ran out'))).toBe(true);
+  });
+
+  test('the fenced protocol passes the same configuration (bounded: the states the mutant needed, twice over)', () => {
+    const named = SYSTEM_CONFIGS.find((x) => x.name === LEASE_MUTANT_CONFIGS.noFence)!;
+    const r = explore(systemModel(named.system), { maxStates: 200_000 });
+    expect(r.violations).toEqual([]);
+    expect(r.states).toBe(200_000);
   });
 });
