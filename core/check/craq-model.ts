@@ -42,6 +42,7 @@ import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
 import { makeCache, replyStr, tagStr } from './encoding';
 import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
+import { LinVerdicts } from './lin-memo';
 
 export interface CraqCheckConfig {
   readonly replicas: number;
@@ -173,9 +174,12 @@ function encodeMsg(m: { from: Address; to: Address; msg: CraqMessage }): string 
   });
 }
 
+/** An operation's result as the canonical encoding writes it (a read's `committed` flag is left out). */
+const resultStr = (r: OpResult): string => (r.ok ? (r.kind === 'read' ? hexOf(r.data) + '@' + r.ver : 'w' + r.commitVer) : r.code);
+
 /** One history entry as the canonical encoding writes it. */
 function histEntryStr(h: HistoryOp): string {
-  return `${h.client}:${h.op.kind}:${h.call}:${h.ret ?? '-'}:${h.result ? (h.result.ok ? (h.result.kind === 'read' ? hexOf(h.result.data) + '@' + h.result.ver : 'w' + h.result.commitVer) : h.result.code) : ''}`;
+  return `${h.client}:${h.op.kind}:${h.call}:${h.ret ?? '-'}:${h.result ? resultStr(h.result) : ''}`;
 }
 
 function assembleEncoding(targets: readonly string[], up: string, clients: readonly string[], msgs: readonly string[], timers: readonly string[], hist: string, next: readonly number[], budgets: string): string {
@@ -521,21 +525,27 @@ interface StepOut {
   readonly last: InvariantViolation | null;
 }
 
-interface Hist {
-  readonly ops: readonly HistoryOp[];
-  readonly clock: number;
-  /** Operations invoked per client (the model's `next`). */
-  readonly next: readonly number[];
-  readonly enc: string;
+/**
+ * What a history's linearizability verdict depends on (core/check/lin-memo.ts): per planned
+ * operation p = client * opsPerClient + k, its result as the history encoding writes it (-1
+ * while it has not returned) and the set of operations that had returned when it was called
+ * (-1 before it is called) as a bitmask. That is every operation's data and the whole
+ * real-time precedence relation (a.ret < b.call iff a had returned when b was called); the
+ * times themselves are gone, so interleavings with the same precedence share one verdict.
+ */
+interface LinShape {
+  readonly result: readonly number[];
+  readonly pred: readonly number[];
+  /** Operations returned so far (bitmask over p). */
+  readonly returned: number;
 }
 
-type HistEvent =
-  | { readonly kind: 'call'; readonly client: number; readonly k: number; readonly target: number }
-  | { readonly kind: 'ret'; readonly client: number; readonly opId: number; readonly result: OpResult };
-
-function resultStr(r: OpResult): string {
-  return r.ok ? (r.kind === 'read' ? `r${hexOf(r.data)}@${r.ver}${r.committed ? '' : '?'}` : `w${r.commitVer}`) : r.code;
-}
+/**
+ * A history event, with exactly what the history's canonical encoding records of it: a call
+ * by a client (the operation is the client's next planned one; a read's first replica is not
+ * recorded), or a return of operation `opId` with a result as `resultStr` writes it.
+ */
+type HistEvent = { readonly kind: 'call'; readonly client: number } | { readonly kind: 'ret'; readonly client: number; readonly opId: number; readonly result: OpResult };
 
 /**
  * The CRAQ cluster as an explorer model over interned states (proofs-notes/explorer.md,
@@ -578,9 +588,13 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const cOps: number[] = [];
   const msgs = new ItemTable<InFlight>(fresh);
   const mTo: number[] = [];
-  const hists = new Interner<Hist>();
   const ledgers = new Interner<ReadonlyMap<string, string>>();
   const events = new Interner<HistEvent>();
+  const ackeds = new Interner<readonly { readonly ver: number; readonly hex: string }[]>();
+  const ackMemo = new IntPairMap(1 << 6);
+  const shapes = new Interner<LinShape>();
+  const shapeMemo = new IntPairMap(1 << 10);
+  const resultIds = new Interner<string>();
   const commits = new Interner<{ readonly ver: number; readonly hex: string }>();
   const outs: StepOut[] = [];
   const tMemo = new IntPairMap(1 << 12);
@@ -588,10 +602,11 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const hMemo = new IntPairMap(1 << 10);
   const lMemo = new IntPairMap(1 << 8);
   const conflicts: string[] = [];
-  const inv8 = new IntPairMap(1 << 10);
-  const inv8Why: string[] = [];
-  const linWhy: (string | null | undefined)[] = [];
-  const callEvents: number[] = [];
+  const inv8: (boolean | undefined)[][] = [];
+  const lin = new LinVerdicts({ model: 'register', stepBudget: 5_000_000 });
+  const linIllegal: (boolean | undefined)[] = [];
+  const callEvents = Array.from({ length: C }, (_, j) => events.intern(`c${j}`, { kind: 'call', client: j }));
+  if (C * opsPerClient > 30) throw new Error('craq model: at most 30 planned operations in all');
 
   const hasher = new TupleHasher([...Array<HeadRole>(R).fill(tgt), ...Array<HeadRole>(C).fill(cli), 'plain', 'plain', 'plain', 'plain', 'skip'], [msgs]);
 
@@ -630,11 +645,105 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     if (id === n) mTo.push(nodeOf(m.to));
     return id;
   };
-  const internHist = (ops: readonly HistoryOp[], clock: number): number => {
-    const enc = ops.map(histEntryStr).join(',');
-    const next = Array<number>(C).fill(0);
-    for (const h of ops) next[h.client]++;
-    return hists.intern(enc, { ops, clock, next, enc });
+  // ------------------------------------------------------------ histories
+  //
+  // A history is interned by (history, event): the history after an event has the event last
+  // (its clock is the largest), so different (history, event) pairs give different histories,
+  // and equal ones the same: the ids are exactly those of the history encodings. What the
+  // search reads of a history is kept per id (parallel arrays); its operations are built
+  // only when asked for (a linearizability search, a message, `encode`).
+  const hParent: number[] = [];
+  const hEv: number[] = [];
+  const hClock: number[] = [];
+  const hLen: number[] = [];
+  /** Operations invoked per client (the model's `next`). */
+  const hNext: (readonly number[])[] = [];
+  /** opId -> planned operation p. */
+  const hPlan: (readonly number[])[] = [];
+  /** The acknowledged writes, as an interned sorted (version, bytes) list: all INV-CRAQ-8 reads. */
+  const hAcked: number[] = [];
+  const hShape: number[] = [];
+  const hOps: (readonly HistoryOp[] | undefined)[] = [];
+
+  const internShape = (sh: LinShape): number => shapes.intern(`${sh.result.join(',')}|${sh.pred.join(',')}`, sh);
+  /** The shape after operation p is called (`result` < 0) or returns with `result`. */
+  const shapeStep = (shape: number, p: number, result: number): number => {
+    const code = result < 0 ? p : 32 + p + 32 * result;
+    let k = shapeMemo.get(shape, code);
+    if (k < 0) {
+      const sh = shapes.reps[shape];
+      const res = sh.result.slice();
+      const pred = sh.pred.slice();
+      if (result < 0) pred[p] = sh.returned;
+      else res[p] = result;
+      k = internShape({ result: res, pred, returned: result < 0 ? sh.returned : sh.returned | (1 << p) });
+      shapeMemo.set(shape, code, k);
+    }
+    return k;
+  };
+  const ackedWith = (acked: number, commit: number): number => {
+    let k = ackMemo.get(acked, commit);
+    if (k < 0) {
+      const list = [...ackeds.reps[acked], commits.reps[commit]].sort((x, y) => x.ver - y.ver || (x.hex < y.hex ? -1 : x.hex > y.hex ? 1 : 0));
+      k = ackeds.intern(list.map((x) => `${x.ver}=${x.hex}`).join(','), list);
+      ackMemo.set(acked, commit, k);
+    }
+    return k;
+  };
+
+  const histStep = (hid: number, ev: number): number => {
+    const k = hMemo.get(hid, ev);
+    if (k >= 0) return k;
+    const e = events.reps[ev];
+    const id = hParent.length;
+    hParent.push(hid);
+    hEv.push(ev);
+    hClock.push(hClock[hid] + 1);
+    hOps.push(undefined);
+    if (e.kind === 'call') {
+      // cluster.invoke: the client's next planned operation, numbered by the history's length
+      const next = hNext[hid].slice();
+      const p = e.client * opsPerClient + next[e.client]++;
+      hLen.push(hLen[hid] + 1);
+      hNext.push(next);
+      hPlan.push([...hPlan[hid], p]);
+      hAcked.push(hAcked[hid]);
+      hShape.push(shapeStep(hShape[hid], p, -1));
+    } else {
+      // cluster's recordReturn: the operation takes the result if it belongs to that client and has not returned
+      const p = hPlan[hid][e.opId];
+      hLen.push(hLen[hid]);
+      hNext.push(hNext[hid]);
+      hPlan.push(hPlan[hid]);
+      const open = p !== undefined && Math.floor(p / opsPerClient) === e.client && ((hShapeReturned(hid) >>> p) & 1) === 0;
+      const r = e.result;
+      const kk = p % opsPerClient;
+      hAcked.push(open && kk < cfg.writes && r.ok && r.kind === 'write' ? ackedWith(hAcked[hid], commits.intern(`${r.commitVer}=${hexOf(plannedData(e.client, kk))}`, { ver: r.commitVer, hex: hexOf(plannedData(e.client, kk)) })) : hAcked[hid]);
+      hShape.push(open ? shapeStep(hShape[hid], p, resultIds.intern(resultStr(r), resultStr(r))) : hShape[hid]);
+    }
+    hMemo.set(hid, ev, id);
+    return id;
+  };
+  const hShapeReturned = (hid: number): number => shapes.reps[hShape[hid]].returned;
+  const plannedData = (client: number, k: number): Uint8Array => {
+    const op = plannedOp(cfg, client, k);
+    if (op.kind !== 'write') throw new Error('craq model: not a write');
+    return op.data;
+  };
+  /** The history's operations, as cluster.invoke and recordReturn build them (a read's first replica left out). */
+  const opsOf = (hid: number): readonly HistoryOp[] => {
+    const have = hOps[hid];
+    if (have !== undefined) return have;
+    const parent = hParent[hid];
+    const before = opsOf(parent);
+    const clock = hClock[parent];
+    const e = events.reps[hEv[hid]];
+    const ops =
+      e.kind === 'call'
+        ? [...before, { client: clientId(e.client), opId: before.length, op: plannedOp(cfg, e.client, hNext[parent][e.client]), call: clock }]
+        : before.map((x) => (x.client === e.client && x.opId === e.opId && x.ret === undefined ? { ...x, ret: clock, result: e.result } : x));
+    hOps[hid] = ops;
+    return ops;
   };
 
   /** A cluster holding one component of interest (the other slots hold initial states, unused). */
@@ -755,28 +864,6 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     return o;
   };
 
-  /** The history after an event: an invocation (as cluster.invoke records it) or a return (as its recordReturn does). */
-  const histStep = (hid: number, ev: number): number => {
-    const k = hMemo.get(hid, ev);
-    if (k >= 0) return k;
-    const h = hists.reps[hid];
-    const e = events.reps[ev];
-    let ops: readonly HistoryOp[];
-    if (e.kind === 'call') ops = [...h.ops, { client: clientId(e.client), opId: h.ops.length, op: plannedOp(cfg, e.client, e.k, e.target || undefined), call: h.clock }];
-    else ops = h.ops.map((x) => (x.client === e.client && x.opId === e.opId && x.ret === undefined ? { ...x, ret: h.clock, result: e.result } : x));
-    const id = internHist(ops, h.clock + 1);
-    hMemo.set(hid, ev, id);
-    return id;
-  };
-  const callEvent = (client: number, k: number, target: number): number => {
-    const key = (client * 64 + k) * 32 + target;
-    let ev = callEvents[key];
-    if (ev === undefined) {
-      ev = events.intern(`c${client}.${k}.${target}`, { kind: 'call', client, k, target });
-      callEvents[key] = ev;
-    }
-    return ev;
-  };
 
   /** The ledger after target `slot` committed `commit` (INV-CRAQ-3 when another replica committed other bytes at that version). */
   const ledgerStep = (lid: number, commit: number, slot: number): number => {
@@ -788,7 +875,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       if (known === undefined) {
         const m = new Map(l);
         m.set(`${ver}`, hex);
-        k = ledgers.intern([...m].map(([v, x]) => `${v}=${x}`).join(','), m);
+        k = ledgers.intern([...m].map(([v, x]) => `${v}=${x}`).sort().join(','), m);
       } else if (known === hex) k = lid;
       else {
         k = -2 - conflicts.length;
@@ -809,12 +896,21 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     ...c0.clients.map((c, j) => internClient(j, c, c0.nowMs)),
     c0.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
     c0.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
-    internHist(c0.history, c0.clock),
+    0, // the empty history, below
     0,
     ledgers.intern('', new Map()),
     ...c0.inflight.map(internMsg),
   ];
   if (c0.history.length > 0 || c0.clock !== 0) throw new Error('craq model: a fresh cluster has an empty history');
+  hParent.push(-1);
+  hEv.push(-1);
+  hClock.push(0);
+  hLen.push(0);
+  hNext.push(Array<number>(C).fill(0));
+  hPlan.push([]);
+  hAcked.push(ackeds.intern('', []));
+  hShape.push(internShape({ result: Array<number>(C * opsPerClient).fill(-1), pred: Array<number>(C * opsPerClient).fill(-1), returned: 0 }));
+  hOps.push(c0.history);
 
   const targetsOf = (s: CraqTuple): TargetState[] => {
     const out: TargetState[] = [];
@@ -827,7 +923,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     return out;
   };
   const allDone = (s: CraqTuple): boolean => {
-    const next = hists.reps[s[HI]].next;
+    const next = hNext[s[HI]];
     for (let j = 0; j < C; j++) if (next[j] < opsPerClient || cOps[s[R + j]] > 0) return false;
     return true;
   };
@@ -836,13 +932,15 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     {
       id: 'INV-CRAQ-8',
       check: (s) => {
-        let k = inv8.get(s[HI], s[LED]);
-        if (k === -1) {
-          const why = lostAckedWrite(hists.reps[s[HI]].ops, ledgers.reps[s[LED]]);
-          k = why === null ? 0 : 1 + inv8Why.push(why) - 1;
-          inv8.set(s[HI], s[LED], k);
+        // the verdict depends only on the acknowledged (version, bytes) pairs and the ledger
+        const acked = hAcked[s[HI]];
+        const byLedger = (inv8[acked] ??= []);
+        let lost = byLedger[s[LED]];
+        if (lost === undefined) {
+          const l = ledgers.reps[s[LED]];
+          lost = byLedger[s[LED]] = ackeds.reps[acked].some((x) => l.get(`${x.ver}`) !== x.hex);
         }
-        return k === 0 ? null : inv8Why[k - 1];
+        return lost ? lostAckedWrite(opsOf(s[HI]), ledgers.reps[s[LED]]) : null;
       },
     },
     { id: 'INV-CRAQ-4', check: (s) => (s.length === MSG && s[UP] === ALL_UP && allDone(s) ? replicasDiffer(targetsOf(s)) : null) },
@@ -852,9 +950,10 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     {
       id: 'INV-LIN',
       check: (s) => {
-        let why = linWhy[s[HI]];
-        if (why === undefined) why = linWhy[s[HI]] = notLinearizable(hists.reps[s[HI]].ops);
-        return why;
+        const shape = hShape[s[HI]];
+        let illegal = linIllegal[shape];
+        if (illegal === undefined) illegal = linIllegal[shape] = lin.verdict(toLinHistory(opsOf(s[HI]))) === 'illegal';
+        return illegal ? notLinearizable(opsOf(s[HI])) : null;
       },
     },
   ];
@@ -870,7 +969,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     initial: () => s0.slice(),
     actions(s) {
       const out: number[] = [];
-      const next = hists.reps[s[HI]].next;
+      const next = hNext[s[HI]];
       for (let j = 0; j < C; j++) {
         if (next[j] >= opsPerClient || (!cfg.pipelined && cOps[s[R + j]] > 0)) continue;
         if (next[j] < cfg.writes) out.push(A_INVOKE | (j << 3));
@@ -913,11 +1012,10 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
         case A_INVOKE: {
           const j = arg & 255;
           const t = arg >>> 8;
-          const h = hists.reps[hist];
-          const k = h.next[j];
+          const k = hNext[hist][j];
           node = R + j;
-          o = clientStepOf(s[node], (((((h.ops.length << 6) | k) << 5) | t) << 3) | K_INVOKE);
-          hist = histStep(hist, callEvent(j, k, t));
+          o = clientStepOf(s[node], (((((hLen[hist] << 6) | k) << 5) | t) << 3) | K_INVOKE);
+          hist = histStep(hist, callEvents[j]);
           n = s.slice();
           break;
         }
@@ -972,12 +1070,19 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       return n;
     },
     fingerprint: (s, out) => hasher.fingerprint(s, out),
+    packing: {
+      ints: (s) => s,
+      state(buf, at, len) {
+        const s: number[] = [];
+        for (let i = 0; i < len; i++) s.push(buf[at + i]);
+        return s;
+      },
+    },
     encode(s) {
       const timers: string[] = [];
       for (let i = 0; i < UP; i++) if ((s[TM] >>> i) & 1) timers.push(addressKey(nodeAddr[i]));
       let up = '';
       for (let i = 0; i < R; i++) up += (s[UP] >>> i) & 1;
-      const h = hists.reps[s[HI]];
       const b = s[BUD];
       return assembleEncoding(
         s.slice(0, R).map((x) => tEnc[x]),
@@ -985,8 +1090,8 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
         s.slice(R, UP).map((x) => cEnc[x]),
         s.slice(MSG).map((m) => msgs.keys[m]).sort(),
         timers.sort(),
-        h.enc,
-        h.next,
+        opsOf(s[HI]).map(histEntryStr).join(','),
+        hNext[s[HI]],
         `${b & 255}.${(b >>> 8) & 255}.${(b >>> 16) & 255}.${b >>> 24}`,
       );
     },
@@ -1007,7 +1112,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       let what: string;
       switch (a & 7) {
         case A_INVOKE:
-          what = invokeLine(cfg, arg & 255, hists.reps[before[HI]].next[arg & 255], arg >>> 8 || undefined);
+          what = invokeLine(cfg, arg & 255, hNext[before[HI]][arg & 255], arg >>> 8 || undefined);
           break;
         case A_DELIVER:
         case A_DROP:

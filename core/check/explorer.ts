@@ -35,6 +35,11 @@ export interface ExplorerModel<S, A> {
    * the fingerprint identifies must have the same futures (core/check/intern.ts TupleHasher).
    */
   fingerprint?(s: S, out: Uint32Array): void;
+  /**
+   * Optional: the state as a tuple of int32 and back, so breadth-first search keeps its
+   * frontier in one typed array instead of as objects (no long-lived garbage for the GC).
+   */
+  readonly packing?: Packing<S>;
   readonly invariants: readonly Invariant<S>[];
   /** Checked at states with no enabled action. */
   readonly terminalInvariants?: readonly Invariant<S>[];
@@ -54,6 +59,11 @@ export interface ExplorerModel<S, A> {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly tracer?: ExplorerModel<any, any>;
+}
+
+export interface Packing<S> {
+  ints(s: S): ArrayLike<number>;
+  state(buf: Int32Array, at: number, len: number): S;
 }
 
 export interface ExploreOptions {
@@ -98,6 +108,85 @@ export interface ExploreResult {
   readonly bytesPerState: number;
   /** Whether the liveness goal was checked (needs an exhaustive search). */
   readonly livenessChecked: boolean;
+}
+
+/** The breadth-first queue: states with their ids and depths, oldest first. */
+interface Queue<S> {
+  readonly size: number;
+  /** Id and depth of the state `shift` returned last. */
+  readonly id: number;
+  readonly depth: number;
+  push(id: number, depth: number, s: S): void;
+  shift(): S;
+}
+
+class ObjectQueue<S> implements Queue<S> {
+  private items: ({ id: number; depth: number; s: S } | undefined)[] = [];
+  private head = 0;
+  id = 0;
+  depth = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(id: number, depth: number, s: S): void {
+    this.items.push({ id, depth, s });
+  }
+  shift(): S {
+    const x = this.items[this.head]!;
+    this.items[this.head++] = undefined;
+    if (this.head > 65536 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+    this.id = x.id;
+    this.depth = x.depth;
+    return x.s;
+  }
+}
+
+/** Entries [id, depth, length, ...ints] back to back in one Int32Array (compacted or doubled when full). */
+class PackedQueue<S> implements Queue<S> {
+  private buf = new Int32Array(1 << 16);
+  private head = 0;
+  private tail = 0;
+  size = 0;
+  id = 0;
+  depth = 0;
+  constructor(private readonly packing: Packing<S>) {}
+  push(id: number, depth: number, s: S): void {
+    const xs = this.packing.ints(s);
+    const n = xs.length;
+    if (this.tail + n + 3 > this.buf.length) this.make(n + 3);
+    const b = this.buf;
+    let t = this.tail;
+    b[t++] = id;
+    b[t++] = depth;
+    b[t++] = n;
+    for (let i = 0; i < n; i++) b[t++] = xs[i];
+    this.tail = t;
+    this.size++;
+  }
+  shift(): S {
+    const b = this.buf;
+    let h = this.head;
+    this.id = b[h++];
+    this.depth = b[h++];
+    const n = b[h++];
+    this.head = h + n;
+    this.size--;
+    return this.packing.state(b, h, n);
+  }
+  private make(need: number): void {
+    const live = this.tail - this.head;
+    if (live + need <= this.buf.length >>> 1) this.buf.copyWithin(0, this.head, this.tail);
+    else {
+      const b = new Int32Array(Math.max(this.buf.length * 2, live + need));
+      b.set(this.buf.subarray(this.head, this.tail));
+      this.buf = b;
+    }
+    this.head = 0;
+    this.tail = live;
+  }
 }
 
 interface Frame<S, A> {
@@ -215,73 +304,102 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
 
   const s0 = model.initial();
   record(s0, -1, -1, 0);
-  const frontier: Frame<S, A>[] = [{ id: 0, state: s0, depth: 0 }];
-  let head = 0; // bfs queue head
-
   const done = () => violations.length >= maxViolations;
+  let frontierLeft: boolean;
 
-  while (!done()) {
-    let frame: Frame<S, A>;
-    if (mode === 'bfs') {
-      if (head >= frontier.length) break;
-      frame = frontier[head];
-      (frontier as (Frame<S, A> | undefined)[])[head] = undefined;
-      head++;
-      if (head > 65536 && head * 2 > frontier.length) {
-        frontier.splice(0, head);
-        head = 0;
-      }
-    } else {
-      if (frontier.length === 0) break;
-      frame = frontier[frontier.length - 1];
-    }
-
-    if (frame.actions === undefined) {
-      frame.actions = model.actions(frame.state);
-      frame.next = 0;
-      checkState(frame.state, frame.id, frame.actions.length === 0);
-      if (frame.actions.length === 0) terminalStates++;
+  if (mode === 'bfs') {
+    const queue: Queue<S> = model.packing ? new PackedQueue(model.packing) : new ObjectQueue<S>();
+    queue.push(0, 0, s0);
+    while (!done() && queue.size > 0) {
+      const state = queue.shift();
+      const id = queue.id;
+      const depth = queue.depth;
+      const actions = model.actions(state);
+      checkState(state, id, actions.length === 0);
+      if (actions.length === 0) terminalStates++;
       if (done()) break;
-      if (frame.depth >= maxDepth && frame.actions.length > 0) {
+      if (depth >= maxDepth && actions.length > 0) {
         depthCut = true;
-        frame.actions = [];
+        continue;
       }
-    }
-
-    // bfs expands all successors at once; dfs one per visit
-    while (frame.next! < frame.actions.length) {
-      const ai = frame.next!++;
-      const a = frame.actions[ai];
-      let n: S;
-      try {
-        n = model.apply(frame.state, a);
-      } catch (e) {
-        if (!(e instanceof InvariantViolation)) throw e;
-        violations.push(stepViolation(frame.id, ai, e));
-        break;
-      }
-      transitions++;
-      const id = record(n, frame.id, ai, frame.depth + 1);
-      if (edgesFrom) {
-        edgesFrom.push(frame.id);
-        edgesTo!.push(id >= 0 ? id : -1 - id);
-      }
-      if (id >= 0) {
-        if (seen.size >= maxStates) {
-          limitedBy = 'maxStates';
+      for (let ai = 0; ai < actions.length; ai++) {
+        let n: S;
+        try {
+          n = model.apply(state, actions[ai]);
+        } catch (e) {
+          if (!(e instanceof InvariantViolation)) throw e;
+          violations.push(stepViolation(id, ai, e));
           break;
         }
-        if (opts.onProgress && seen.size % progressEvery === 0)
-          opts.onProgress({ states: seen.size, transitions, depth: maxDepthSeen, frontier: frontier.length - head });
-        frontier.push({ id, state: n, depth: frame.depth + 1 });
-        if (mode === 'dfs') break;
+        transitions++;
+        const nid = record(n, id, ai, depth + 1);
+        if (edgesFrom) {
+          edgesFrom.push(id);
+          edgesTo!.push(nid >= 0 ? nid : -1 - nid);
+        }
+        if (nid >= 0) {
+          if (seen.size >= maxStates) {
+            limitedBy = 'maxStates';
+            break;
+          }
+          if (opts.onProgress && seen.size % progressEvery === 0) opts.onProgress({ states: seen.size, transitions, depth: maxDepthSeen, frontier: queue.size });
+          queue.push(nid, depth + 1, n);
+        }
       }
+      if (limitedBy) break;
     }
-    if (limitedBy) break;
-    if (mode === 'dfs' && frame.next! >= frame.actions.length && frontier[frontier.length - 1] === frame) frontier.pop();
+    frontierLeft = queue.size > 0;
+  } else {
+    const frontier: Frame<S, A>[] = [{ id: 0, state: s0, depth: 0 }];
+    while (!done()) {
+      if (frontier.length === 0) break;
+      const frame = frontier[frontier.length - 1];
+      if (frame.actions === undefined) {
+        frame.actions = model.actions(frame.state);
+        frame.next = 0;
+        checkState(frame.state, frame.id, frame.actions.length === 0);
+        if (frame.actions.length === 0) terminalStates++;
+        if (done()) break;
+        if (frame.depth >= maxDepth && frame.actions.length > 0) {
+          depthCut = true;
+          frame.actions = [];
+        }
+      }
+      // one successor per visit
+      while (frame.next! < frame.actions.length) {
+        const ai = frame.next!++;
+        const a = frame.actions[ai];
+        let n: S;
+        try {
+          n = model.apply(frame.state, a);
+        } catch (e) {
+          if (!(e instanceof InvariantViolation)) throw e;
+          violations.push(stepViolation(frame.id, ai, e));
+          break;
+        }
+        transitions++;
+        const id = record(n, frame.id, ai, frame.depth + 1);
+        if (edgesFrom) {
+          edgesFrom.push(frame.id);
+          edgesTo!.push(id >= 0 ? id : -1 - id);
+        }
+        if (id >= 0) {
+          if (seen.size >= maxStates) {
+            limitedBy = 'maxStates';
+            break;
+          }
+          if (opts.onProgress && seen.size % progressEvery === 0) opts.onProgress({ states: seen.size, transitions, depth: maxDepthSeen, frontier: frontier.length });
+          frontier.push({ id, state: n, depth: frame.depth + 1 });
+          break;
+        }
+      }
+      if (limitedBy) break;
+      if (frame.next! >= frame.actions.length && frontier[frontier.length - 1] === frame) frontier.pop();
+    }
+    frontierLeft = frontier.length > 0;
   }
 
-  if (!limitedBy && done() && (mode === 'bfs' ? head < frontier.length : frontier.length > 0)) limitedBy = 'violations';
+  if (!limitedBy && done() && frontierLeft) limitedBy = 'violations';
   if (!limitedBy && depthCut) limitedBy = 'maxDepth';
   const exhaustive = limitedBy === null;
 

@@ -46,37 +46,44 @@ const CHUNK_MASK = CHUNK - 1;
 
 /**
  * Open-addressing set of 64-bit fingerprints. The fingerprints themselves live in dense
- * per-id columns (8 bytes per stored state); the table holds only ids (4 bytes per slot,
- * linear probing, load at most 1/2, so 8 to 16 bytes per stored state).
+ * per-id arrays (8 bytes per stored state, grown by half); the table holds only ids
+ * (4 bytes per slot, linear probing, load at most 1/2, so 8 to 16 bytes per stored state).
  * `add` returns the dense id of a new fingerprint, or -1-id of an existing one.
  */
 export class FingerprintSet {
   private table: Int32Array;
   private mask: number;
-  private readonly hi = new IntColumn();
-  private readonly lo = new IntColumn();
+  private hi: Int32Array;
+  private lo: Int32Array;
   size = 0;
   constructor(capacityPow2 = 1 << 16) {
     this.table = new Int32Array(capacityPow2).fill(-1);
     this.mask = capacityPow2 - 1;
+    this.hi = new Int32Array(capacityPow2 >>> 2);
+    this.lo = new Int32Array(capacityPow2 >>> 2);
   }
   get bytes(): number {
-    return this.table.byteLength + this.hi.bytes + this.lo.bytes;
+    return this.table.byteLength + this.hi.byteLength + this.lo.byteLength;
   }
   add(h: number, l: number): number {
     if ((this.size + 1) * 2 > this.table.length) this.grow();
     const table = this.table;
     const mask = this.mask;
+    const hi = this.hi;
+    const lo = this.lo;
+    h |= 0;
+    l |= 0;
     let i = (h ^ imul(l, 0x9e3779b1)) & mask;
     for (;;) {
       const id = table[i];
       if (id === -1) {
         table[i] = this.size;
-        this.hi.push(h | 0);
-        this.lo.push(l | 0);
+        if (this.size === hi.length) this.widen();
+        this.hi[this.size] = h;
+        this.lo[this.size] = l;
         return this.size++;
       }
-      if (this.lo.get(id) === (l | 0) && this.hi.get(id) === (h | 0)) return -1 - id;
+      if (lo[id] === l && hi[id] === h) return -1 - id;
       i = (i + 1) & mask;
     }
   }
@@ -84,13 +91,23 @@ export class FingerprintSet {
     const n = this.table.length * 2;
     const table = new Int32Array(n).fill(-1);
     const mask = n - 1;
+    const { hi, lo } = this;
     for (let id = 0; id < this.size; id++) {
-      let i = (this.hi.get(id) ^ imul(this.lo.get(id), 0x9e3779b1)) & mask;
+      let i = (hi[id] ^ imul(lo[id], 0x9e3779b1)) & mask;
       while (table[i] !== -1) i = (i + 1) & mask;
       table[i] = id;
     }
     this.table = table;
     this.mask = mask;
+  }
+  private widen(): void {
+    const n = Math.ceil(this.hi.length * 1.5);
+    const hi = new Int32Array(n);
+    const lo = new Int32Array(n);
+    hi.set(this.hi);
+    lo.set(this.lo);
+    this.hi = hi;
+    this.lo = lo;
   }
 }
 
