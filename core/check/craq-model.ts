@@ -486,7 +486,7 @@ export function describeCraqStep(cfg: CraqCheckConfig, before: CraqModelState, a
  * encoding), and from there to the end the in-flight message ids in send order (a multiset:
  * the fingerprint ignores their order).
  */
-export type CraqTuple = readonly number[];
+export type CraqTuple = ArrayLike<number>;
 
 // inputs of a memoised component step: (code & 7) is the kind, code >>> 3 the argument
 const K_DELIVER_DOWN = 0; // a message to a target that is down (lost)
@@ -559,7 +559,20 @@ type HistEvent = { readonly kind: 'call'; readonly client: number } | { readonly
  * (core/check/intern.ts TupleHasher): the same identification as the reference model's
  * string encoding, up to its message order quirk (see the note).
  */
-export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number> {
+/** How much the interned model holds: distinct components and memoised steps (bench and tests). */
+export interface CraqInternStats {
+  readonly targets: number;
+  readonly clients: number;
+  readonly messages: number;
+  readonly histories: number;
+  /** Memoised component steps (each ran the real machine once). */
+  readonly steps: number;
+  /** Distinct linearizability shapes, and searches the checker actually ran. */
+  readonly linShapes: number;
+  readonly linSearches: number;
+}
+
+export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number> & { stats(): CraqInternStats } {
   const ccfg = clusterConfigFor(cfg);
   const R = cfg.replicas;
   const C = cfg.clients;
@@ -958,10 +971,77 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     },
   ];
 
-  const without = (s: CraqTuple, i: number): number[] => {
-    const n = s.slice(0, i);
-    for (let j = i + 1; j < s.length; j++) n.push(s[j]);
-    return n;
+  /** The successor's ints, written to `out` from 0; returns its length. */
+  const applyInto = (s: CraqTuple, a: number, out: Int32Array): number => {
+    const arg = a >>> 3;
+    const L = s.length;
+    if (L + 64 > out.length) throw new Error('craq model: state too large for the buffer');
+    for (let i = 0; i < L; i++) out[i] = s[i];
+    let len = L;
+    let o: StepOut;
+    let node: number;
+    let hist = s[HI];
+    switch (a & 7) {
+      case A_INVOKE: {
+        const j = arg & 255;
+        const t = arg >>> 8;
+        const k = hNext[hist][j];
+        node = R + j;
+        o = clientStepOf(s[node], (((((hLen[hist] << 6) | k) << 5) | t) << 3) | K_INVOKE);
+        hist = histStep(hist, callEvents[j]);
+        break;
+      }
+      case A_DELIVER: {
+        const m = s[MSG + arg];
+        node = mTo[m];
+        o = node < R ? targetStep(s[node], (m << 3) | ((s[UP] >>> node) & 1 ? K_DELIVER : K_DELIVER_DOWN)) : clientStepOf(s[node], (m << 3) | K_DELIVER);
+        out.copyWithin(MSG + arg, MSG + arg + 1, len--);
+        break;
+      }
+      case A_DROP:
+        out.copyWithin(MSG + arg, MSG + arg + 1, len--);
+        out[BUD] += DROP_UNIT;
+        return len;
+      case A_DUP:
+        out[len++] = s[MSG + arg];
+        out[BUD] += DUP_UNIT;
+        return len;
+      case A_CRASH:
+        node = arg;
+        o = targetStep(s[node], K_CRASH);
+        out[UP] &= ~(1 << node);
+        out[BUD] += 1;
+        break;
+      case A_RESTART:
+        node = arg;
+        o = targetStep(s[node], K_RESTART);
+        out[UP] |= 1 << node;
+        break;
+      case A_TIMEOUT:
+        node = arg;
+        o = node < R ? targetStep(s[node], K_TICK) : clientStepOf(s[node], K_TICK);
+        out[BUD] += TIMEOUT_UNIT;
+        break;
+      default:
+        throw new Error(`craq model: bad action ${a}`);
+    }
+    if (o.first) throw o.first;
+    out[node] = o.comp;
+    const bit = 1 << node;
+    if (o.arm) out[TM] |= bit;
+    else if (o.setArm) out[TM] &= ~bit;
+    for (let i = 0; i < o.rets.length; i++) hist = histStep(hist, o.rets[i]);
+    out[HI] = hist;
+    if (o.commit >= 0) out[LED] = ledgerStep(s[LED], o.commit, node);
+    if (o.last) throw o.last;
+    for (let i = 0; i < o.emit.length; i++) out[len++] = o.emit[i];
+    return len;
+  };
+  const scratch = new Int32Array(1 << 12);
+  const toArray = (buf: Int32Array, at: number, len: number): number[] => {
+    const s: number[] = [];
+    for (let i = 0; i < len; i++) s.push(buf[at + i]);
+    return s;
   };
 
   return {
@@ -1002,98 +1082,27 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       if (bud >>> 24 < cfg.timeouts && s[TM] !== 0) for (const node of timerOrder) if ((s[TM] >>> node) & 1) out.push(A_TIMEOUT | (node << 3));
       return out;
     },
-    apply(s, a) {
-      const arg = a >>> 3;
-      let n: number[];
-      let o: StepOut;
-      let node: number;
-      let hist = s[HI];
-      switch (a & 7) {
-        case A_INVOKE: {
-          const j = arg & 255;
-          const t = arg >>> 8;
-          const k = hNext[hist][j];
-          node = R + j;
-          o = clientStepOf(s[node], (((((hLen[hist] << 6) | k) << 5) | t) << 3) | K_INVOKE);
-          hist = histStep(hist, callEvents[j]);
-          n = s.slice();
-          break;
-        }
-        case A_DELIVER: {
-          const m = s[MSG + arg];
-          node = mTo[m];
-          o = node < R ? targetStep(s[node], (m << 3) | ((s[UP] >>> node) & 1 ? K_DELIVER : K_DELIVER_DOWN)) : clientStepOf(s[node], (m << 3) | K_DELIVER);
-          n = without(s, MSG + arg);
-          break;
-        }
-        case A_DROP:
-          n = without(s, MSG + arg);
-          n[BUD] += DROP_UNIT;
-          return n;
-        case A_DUP:
-          n = s.slice();
-          n.push(s[MSG + arg]);
-          n[BUD] += DUP_UNIT;
-          return n;
-        case A_CRASH:
-          node = arg;
-          o = targetStep(s[node], K_CRASH);
-          n = s.slice();
-          n[UP] &= ~(1 << node);
-          n[BUD] += 1;
-          break;
-        case A_RESTART:
-          node = arg;
-          o = targetStep(s[node], K_RESTART);
-          n = s.slice();
-          n[UP] |= 1 << node;
-          break;
-        case A_TIMEOUT:
-          node = arg;
-          o = node < R ? targetStep(s[node], K_TICK) : clientStepOf(s[node], K_TICK);
-          n = s.slice();
-          n[BUD] += TIMEOUT_UNIT;
-          break;
-        default:
-          throw new Error(`craq model: bad action ${a}`);
-      }
-      if (o.first) throw o.first;
-      n[node] = o.comp;
-      const bit = 1 << node;
-      if (o.arm) n[TM] |= bit;
-      else if (o.setArm) n[TM] &= ~bit;
-      for (let i = 0; i < o.rets.length; i++) hist = histStep(hist, o.rets[i]);
-      n[HI] = hist;
-      if (o.commit >= 0) n[LED] = ledgerStep(s[LED], o.commit, node);
-      if (o.last) throw o.last;
-      for (let i = 0; i < o.emit.length; i++) n.push(o.emit[i]);
-      return n;
-    },
+    apply: (s, a) => toArray(scratch, 0, applyInto(s, a, scratch)),
     fingerprint: (s, out) => hasher.fingerprint(s, out),
     packing: {
       ints: (s) => s,
-      state(buf, at, len) {
-        const s: number[] = [];
-        for (let i = 0; i < len; i++) s.push(buf[at + i]);
-        return s;
-      },
+      state: toArray,
+      applyInto,
+      fingerprint: (buf, len, out) => hasher.fingerprint(buf, out, len),
     },
     encode(s) {
       const timers: string[] = [];
       for (let i = 0; i < UP; i++) if ((s[TM] >>> i) & 1) timers.push(addressKey(nodeAddr[i]));
       let up = '';
       for (let i = 0; i < R; i++) up += (s[UP] >>> i) & 1;
+      const targets: string[] = [];
+      for (let i = 0; i < R; i++) targets.push(tEnc[s[i]]);
+      const clients: string[] = [];
+      for (let j = 0; j < C; j++) clients.push(cEnc[s[R + j]]);
+      const inflight: string[] = [];
+      for (let i = MSG; i < s.length; i++) inflight.push(msgs.keys[s[i]]);
       const b = s[BUD];
-      return assembleEncoding(
-        s.slice(0, R).map((x) => tEnc[x]),
-        up,
-        s.slice(R, UP).map((x) => cEnc[x]),
-        s.slice(MSG).map((m) => msgs.keys[m]).sort(),
-        timers.sort(),
-        opsOf(s[HI]).map(histEntryStr).join(','),
-        hNext[s[HI]],
-        `${b & 255}.${(b >>> 8) & 255}.${(b >>> 16) & 255}.${b >>> 24}`,
-      );
+      return assembleEncoding(targets, up, clients, inflight.sort(), timers.sort(), opsOf(s[HI]).map(histEntryStr).join(','), hNext[s[HI]], `${b & 255}.${(b >>> 8) & 255}.${(b >>> 16) & 255}.${b >>> 24}`);
     },
     goal: cfg.liveness
       ? {
@@ -1136,5 +1145,14 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     // the same choices in the same order over whole clusters: traces are replayed through it
     // (real request ids, not a representative's) and every violation is confirmed on it
     tracer: craqReferenceModel(cfg),
+    stats: () => ({
+      targets: tgt.size,
+      clients: cli.size,
+      messages: msgs.size,
+      histories: hParent.length,
+      steps: outs.length,
+      linShapes: shapes.size,
+      linSearches: lin.searched,
+    }),
   };
 }

@@ -36,10 +36,11 @@ export interface ExplorerModel<S, A> {
    */
   fingerprint?(s: S, out: Uint32Array): void;
   /**
-   * Optional: the state as a tuple of int32 and back, so breadth-first search keeps its
-   * frontier in one typed array instead of as objects (no long-lived garbage for the GC).
+   * Optional: states as tuples of int32, so breadth-first search keeps its frontier in one
+   * typed array instead of as objects and, with `applyInto`, builds successors in a scratch
+   * buffer (no allocation per transition; only new states are copied).
    */
-  readonly packing?: Packing<S>;
+  readonly packing?: Packing<S, A>;
   readonly invariants: readonly Invariant<S>[];
   /** Checked at states with no enabled action. */
   readonly terminalInvariants?: readonly Invariant<S>[];
@@ -61,9 +62,14 @@ export interface ExplorerModel<S, A> {
   readonly tracer?: ExplorerModel<any, any>;
 }
 
-export interface Packing<S> {
+export interface Packing<S, A> {
   ints(s: S): ArrayLike<number>;
+  /** A state from its ints (a fresh value). */
   state(buf: Int32Array, at: number, len: number): S;
+  /** `ints(apply(s, a))` written to `out` from 0 (at most out.length ints); returns the length. */
+  applyInto?(s: S, a: A, out: Int32Array): number;
+  /** `fingerprint(state(buf, 0, len))`, without building the state. */
+  fingerprint?(buf: Int32Array, len: number, out: Uint32Array): void;
 }
 
 export interface ExploreOptions {
@@ -117,6 +123,8 @@ interface Queue<S> {
   readonly id: number;
   readonly depth: number;
   push(id: number, depth: number, s: S): void;
+  /** Only for a packed queue: push a state given as ints. */
+  pushInts(id: number, depth: number, buf: Int32Array, len: number): void;
   shift(): S;
 }
 
@@ -130,6 +138,9 @@ class ObjectQueue<S> implements Queue<S> {
   }
   push(id: number, depth: number, s: S): void {
     this.items.push({ id, depth, s });
+  }
+  pushInts(): void {
+    throw new Error('explorer: not a packed queue');
   }
   shift(): S {
     const x = this.items[this.head]!;
@@ -152,10 +163,12 @@ class PackedQueue<S> implements Queue<S> {
   size = 0;
   id = 0;
   depth = 0;
-  constructor(private readonly packing: Packing<S>) {}
+  constructor(private readonly packing: Packing<S, unknown>) {}
   push(id: number, depth: number, s: S): void {
-    const xs = this.packing.ints(s);
-    const n = xs.length;
+    this.pushInts(id, depth, this.packing.ints(s), -1);
+  }
+  pushInts(id: number, depth: number, xs: ArrayLike<number>, len: number): void {
+    const n = len < 0 ? xs.length : len;
     if (this.tail + n + 3 > this.buf.length) this.make(n + 3);
     const b = this.buf;
     let t = this.tail;
@@ -222,15 +235,18 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
   const fp = new Uint32Array(2);
   const fingerprint = model.fingerprint ? model.fingerprint.bind(model) : (s: S, out: Uint32Array) => hash64Into(model.encode(s), out);
   const goalTest = model.goal ? model.goal.test.bind(model.goal) : undefined;
-  const record = (s: S, p: number, a: number, d: number): number => {
-    fingerprint(s, fp);
-    const id = seen.add(fp[0], fp[1]);
-    if (id < 0) return id;
+  /** Bookkeeping for a new state `id` (`s` is needed only for the goal test). */
+  const added = (id: number, s: S | undefined, p: number, a: number, d: number): void => {
     parent.push(p);
     via.push(a);
     depthOf.push(d);
     if (d > maxDepthSeen) maxDepthSeen = d;
-    if (goalTest?.(s)) goalIds.push(id);
+    if (goalTest?.(s!)) goalIds.push(id);
+  };
+  const record = (s: S, p: number, a: number, d: number): number => {
+    fingerprint(s, fp);
+    const id = seen.add(fp[0], fp[1]);
+    if (id >= 0) added(id, s, p, a, d);
     return id;
   };
 
@@ -308,7 +324,9 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
   let frontierLeft: boolean;
 
   if (mode === 'bfs') {
-    const queue: Queue<S> = model.packing ? new PackedQueue(model.packing) : new ObjectQueue<S>();
+    const packing = model.packing;
+    const queue: Queue<S> = packing ? new PackedQueue(packing) : new ObjectQueue<S>();
+    const into = packing?.applyInto && packing.fingerprint ? { apply: packing.applyInto.bind(packing), fingerprint: packing.fingerprint.bind(packing), buf: new Int32Array(1 << 16) } : null;
     queue.push(0, 0, s0);
     while (!done() && queue.size > 0) {
       const state = queue.shift();
@@ -323,16 +341,26 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
         continue;
       }
       for (let ai = 0; ai < actions.length; ai++) {
-        let n: S;
+        let n: S | undefined;
+        let len = 0;
         try {
-          n = model.apply(state, actions[ai]);
+          if (into) len = into.apply(state, actions[ai], into.buf);
+          else n = model.apply(state, actions[ai]);
         } catch (e) {
           if (!(e instanceof InvariantViolation)) throw e;
           violations.push(stepViolation(id, ai, e));
           break;
         }
         transitions++;
-        const nid = record(n, id, ai, depth + 1);
+        let nid: number;
+        if (into) {
+          into.fingerprint(into.buf, len, fp);
+          nid = seen.add(fp[0], fp[1]);
+          if (nid >= 0) {
+            if (goalTest) n = packing!.state(into.buf, 0, len);
+            added(nid, n, id, ai, depth + 1);
+          }
+        } else nid = record(n!, id, ai, depth + 1);
         if (edgesFrom) {
           edgesFrom.push(id);
           edgesTo!.push(nid >= 0 ? nid : -1 - nid);
@@ -343,7 +371,8 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
             break;
           }
           if (opts.onProgress && seen.size % progressEvery === 0) opts.onProgress({ states: seen.size, transitions, depth: maxDepthSeen, frontier: queue.size });
-          queue.push(nid, depth + 1, n);
+          if (into) queue.pushInts(nid, depth + 1, into.buf, len);
+          else queue.push(nid, depth + 1, n!);
         }
       }
       if (limitedBy) break;

@@ -229,8 +229,8 @@ export class TupleHasher {
     this.skip = head.map((r) => r === 'skip');
   }
 
-  /** Writes the 64-bit fingerprint of `t` to out[0] (high) and out[1] (low). */
-  fingerprint(t: ArrayLike<number>, out: Uint32Array): void {
+  /** Writes the 64-bit fingerprint of the first `len` ints of `t` to out[0] (high) and out[1] (low). */
+  fingerprint(t: ArrayLike<number>, out: Uint32Array, len = t.length): void {
     const roles = this.roles;
     const H = roles.length;
     // pass 1: gather fresh ids, if any item carries one
@@ -245,7 +245,7 @@ export class TupleHasher {
     let pos = H;
     for (let b = 0; b < this.bags.length; b++) {
       const tab = this.bags[b];
-      const end = b === this.bags.length - 1 ? t.length : pos + 1 + t[pos];
+      const end = b === this.bags.length - 1 ? len : pos + 1 + t[pos];
       if (b < this.bags.length - 1) pos++;
       for (let i = pos; i < end; i++) {
         const tok = tab.tokens[t[i]];
@@ -281,7 +281,7 @@ export class TupleHasher {
     pos = H;
     for (let b = 0; b < this.bags.length; b++) {
       const tab = this.bags[b];
-      const end = b === this.bags.length - 1 ? t.length : pos + 1 + t[pos];
+      const end = b === this.bags.length - 1 ? len : pos + 1 + t[pos];
       if (b < this.bags.length - 1) pos++;
       let s1 = 0;
       let s2 = 0;
@@ -309,8 +309,8 @@ export class TupleHasher {
       h2 = mixB(mixB(h2, n), s2);
       pos = end;
     }
-    out[0] = fmix(h1 ^ t.length) >>> 0;
-    out[1] = fmix(h2 ^ imul(t.length, 0x9e3779b1)) >>> 0;
+    out[0] = fmix(h1 ^ len) >>> 0;
+    out[1] = fmix(h2 ^ imul(len, 0x9e3779b1)) >>> 0;
   }
 
   private gather(tok: Int32Array): void {
