@@ -61,9 +61,13 @@ export { receiveWire } from './adapters/runtime/inbound';
 
 // ---- model checking and linearizability
 export { explore } from './core/check/explorer';
-export type { ExplorerModel, ExploreOptions, ExploreResult, ExploreProgress, Invariant, Violation } from './core/check/explorer';
-export { craqModel, DEFAULT_CHECK_CONFIG, encodeCraqState } from './core/check/craq-model';
-export type { CraqCheckConfig, CraqModelState, CraqAction } from './core/check/craq-model';
+export type { ExplorerModel, ExploreOptions, ExploreResult, ExploreProgress, Invariant, Violation, Packing } from './core/check/explorer';
+export { craqModel, craqReferenceModel, DEFAULT_CHECK_CONFIG, encodeCraqState } from './core/check/craq-model';
+export type { CraqCheckConfig, CraqModelState, CraqAction, CraqTuple, CraqInternStats } from './core/check/craq-model';
+export { Interner, IntPairMap, FreshIds, ItemTable, TupleHasher } from './core/check/intern';
+export type { HeadRole } from './core/check/intern';
+export { LinVerdicts, precedenceKey } from './core/check/lin-memo';
+export type { LinVerdict } from './core/check/lin-memo';
 export {
   checkHistory,
   searchLinearization,
