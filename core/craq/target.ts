@@ -281,8 +281,8 @@ interface Ctx {
   readonly d: Durable;
   /** The volatile state as of now, except `locks` (see `locks`). */
   v: Volatile;
-  /** Owner token for this step's in-place edits of maps it created (PMap transients). */
-  readonly tok: object;
+  /** Owner token for this step's in-place edits of maps it created (PMap transients); made at the first edit. */
+  tok: object | null;
   chunks: PMap<ChunkReplica>;
   retry: PMap<RetryEntry>;
   /** The lock map as of now: the input's until the first lock edit, then this step's PMap. */
@@ -310,6 +310,8 @@ interface Ctx {
 }
 
 const NO_EFFECTS: readonly TargetEffect[] = Object.freeze([]);
+const NO_CHUNKS: readonly (readonly [ChunkId, ChunkReplica])[] = Object.freeze([]);
+const NO_RETRY: readonly (readonly [string, RetryEntry])[] = Object.freeze([]);
 const NO_UPDATES: readonly QueuedUpdate[] = Object.freeze([]);
 
 export function step(cfg: TargetConfig, state: TargetState, input: TargetInput): StepResult<TargetState, TargetEffect> {
@@ -324,7 +326,7 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
     nowMs: input.nowMs,
     d,
     v,
-    tok: {},
+    tok: null,
     chunks: d.chunks,
     retry: d.retry,
     locks: v.locks,
@@ -362,28 +364,43 @@ export function step(cfg: TargetConfig, state: TargetState, input: TargetInput):
   let effects: TargetEffect[];
   const touched = c.touched;
   const retryTouched = c.retryTouched;
+  const oth = c.other;
+  const nOther = oth === null ? 0 : oth.length;
+  // arrays are built at their final size (a literal grown by push reserves 17 slots)
   if (touched !== null || retryTouched !== null) {
-    const chunks: (readonly [ChunkId, ChunkReplica])[] = [];
+    let chunks: readonly (readonly [ChunkId, ChunkReplica])[] = NO_CHUNKS;
     if (touched !== null) {
       const vals = c.touchedVals!;
+      const out = new Array<readonly [ChunkId, ChunkReplica]>(touched.length);
       for (let i = 0; i < touched.length; i++) {
         assertReplica(touched[i], vals[i]);
-        chunks.push([touched[i], vals[i]]);
+        out[i] = [touched[i], vals[i]];
       }
+      chunks = out;
     }
-    const retry: (readonly [string, RetryEntry])[] = [];
+    let retry: readonly (readonly [string, RetryEntry])[] = NO_RETRY;
     if (retryTouched !== null) {
       const vals = c.retryVals!;
-      for (let i = 0; i < retryTouched.length; i++) retry.push([retryTouched[i], vals[i]]);
+      const out = new Array<readonly [string, RetryEntry]>(retryTouched.length);
+      for (let i = 0; i < retryTouched.length; i++) out[i] = [retryTouched[i], vals[i]];
+      retry = out;
     }
     const thenSend: readonly SendEffect[] = c.sends ?? (NO_EFFECTS as readonly SendEffect[]);
-    effects = [c.syncSends !== null ? { kind: 'persist', chunks, retry, thenSend, thenSync: c.syncSends } : { kind: 'persist', chunks, retry, thenSend }];
+    const persist: TargetEffect = c.syncSends !== null ? { kind: 'persist', chunks, retry, thenSend, thenSync: c.syncSends } : { kind: 'persist', chunks, retry, thenSend };
+    effects = new Array<TargetEffect>(1 + nOther);
+    effects[0] = persist;
+    for (let i = 0; i < nOther; i++) effects[1 + i] = oth![i];
     durable = { chunks: c.chunks, retry: c.retry, dirty: dirtyOf(c), epoch: d.epoch };
   } else {
-    effects = c.sends ?? [];
-    if (c.syncSends !== null) for (const x of c.syncSends) effects.push(x);
+    const sends = c.sends;
+    const syncs = c.syncSends;
+    const nSends = sends === null ? 0 : sends.length;
+    const nSyncs = syncs === null ? 0 : syncs.length;
+    effects = new Array<TargetEffect>(nSends + nSyncs + nOther);
+    for (let i = 0; i < nSends; i++) effects[i] = sends![i];
+    for (let i = 0; i < nSyncs; i++) effects[nSends + i] = syncs![i];
+    for (let i = 0; i < nOther; i++) effects[nSends + nSyncs + i] = oth![i];
   }
-  if (c.other !== null) for (const x of c.other) effects.push(x);
   const cv = c.v;
   const volatile: Volatile =
     c.locks === cv.locks ? cv : { routing: cv.routing, roles: cv.roles, locks: c.locks, reads: cv.reads, nextQid: cv.nextQid, syncs: cv.syncs };
@@ -398,6 +415,10 @@ function assertReplica(chunk: ChunkId, r: ChunkReplica): void {
 }
 
 // ---------------------------------------------------------------- helpers: state edits
+
+function ownerOf(c: Ctx): object {
+  return c.tok ?? (c.tok = {});
+}
 
 /** Chunks with a pending version, this step's edits included (sorted; the input's list when unchanged). */
 function dirtyOf(c: Ctx): readonly ChunkId[] {
@@ -492,7 +513,7 @@ function putReplica(c: Ctx, chunk: ChunkId, r: ChunkReplica): void {
       c.touchedWasDirty!.push(wasDirty);
     }
   } else c.touchedVals![i] = r;
-  c.chunks = c.chunks.set(chunk, r, c.tok);
+  c.chunks = c.chunks.set(chunk, r, ownerOf(c));
   c.cChunk = chunk;
   c.cReplica = r;
 }
@@ -515,7 +536,7 @@ function retryKey(c: Ctx, client: ClientId, chain: ChainId, channel: number): st
 }
 
 function putRetry(c: Ctx, key: string, e: RetryEntry): void {
-  c.retry = c.retry.set(key, e, c.tok);
+  c.retry = c.retry.set(key, e, ownerOf(c));
   c.rKey = key;
   c.rEntry = e;
   const keys = c.retryTouched;
@@ -532,16 +553,16 @@ function putRetry(c: Ctx, key: string, e: RetryEntry): void {
 /** This step's own (editable) lock map; a plain Map (initial state, after a crash) becomes a PMap. */
 function ownLocks(c: Ctx): PMap<ChunkLock, ChunkId> {
   const m = c.locks;
-  const p = m instanceof PMap ? (m as PMap<ChunkLock, ChunkId>) : PMap.from<ChunkLock, ChunkId>(m, c.tok);
+  const p = m instanceof PMap ? (m as PMap<ChunkLock, ChunkId>) : PMap.from<ChunkLock, ChunkId>(m, ownerOf(c));
   return p;
 }
 
 function setLock(c: Ctx, chunk: ChunkId, lock: ChunkLock | undefined): void {
   const m = ownLocks(c);
   if (lock === undefined || (lock.active === undefined && lock.queue.length === 0)) {
-    c.locks = m.delete(chunk, c.tok);
+    c.locks = m.delete(chunk, ownerOf(c));
     lock = undefined;
-  } else c.locks = m.set(chunk, lock, c.tok);
+  } else c.locks = m.set(chunk, lock, ownerOf(c));
   c.lChunk = chunk;
   c.lLock = lock;
 }
