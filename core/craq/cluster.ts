@@ -79,12 +79,35 @@ export type ClusterEvent =
 
 export type ClusterResult = StepResult<ClusterState, ClusterEvent>;
 
+/** Per cluster config: each target's and client's config and address, made once (a step used to spread a new config). */
+interface Derived {
+  readonly targets: readonly TargetConfig[];
+  readonly clients: readonly ClientConfig[];
+  readonly targetAddr: readonly Address[];
+  readonly clientAddr: readonly Address[];
+}
+const derivedOf = new WeakMap<ClusterConfig, Derived>();
+
+function derived(cfg: ClusterConfig): Derived {
+  let d = derivedOf.get(cfg);
+  if (d === undefined) {
+    d = {
+      targets: cfg.targets.map((self) => ({ ...cfg.target, self })),
+      clients: Array.from({ length: cfg.clients }, (_, i) => ({ ...cfg.client, self: clientId(i) })),
+      targetAddr: cfg.targets.map((id): Address => ({ kind: 'target', id })),
+      clientAddr: Array.from({ length: cfg.clients }, (_, i): Address => ({ kind: 'client', id: clientId(i) })),
+    };
+    derivedOf.set(cfg, d);
+  }
+  return d;
+}
+
 export function targetConfigOf(cfg: ClusterConfig, i: number): TargetConfig {
-  return { ...cfg.target, self: cfg.targets[i] };
+  return derived(cfg).targets[i] ?? { ...cfg.target, self: cfg.targets[i] };
 }
 
 export function clientConfigOf(cfg: ClusterConfig, i: number): ClientConfig {
-  return { ...cfg.client, self: clientId(i) };
+  return derived(cfg).clients[i] ?? { ...cfg.client, self: clientId(i) };
 }
 
 export function createCluster(cfg: ClusterConfig): ClusterState {
@@ -109,42 +132,68 @@ export function createCluster(cfg: ClusterConfig): ClusterState {
 const targetIndex = (cfg: ClusterConfig, id: TargetId) => cfg.targets.indexOf(id);
 export const addressKey = (a: Address) => (a.kind === 'target' ? `t${a.id}` : `c${a.id}`);
 
+/**
+ * Step target `i` and route its effects. New messages, timers and reports are gathered
+ * first and the state is built once (not a copy of the pools per message); ids, order and
+ * events are as if each effect were applied in turn.
+ */
 function feedTarget(cfg: ClusterConfig, s: ClusterState, i: number, input: TargetInput, events: ClusterEvent[]): ClusterResult {
-  const node: Address = { kind: 'target', id: cfg.targets[i] };
+  const node = derived(cfg).targetAddr[i];
+  const self = cfg.targets[i];
   const [next, effects] = step(targetConfigOf(cfg, i), s.targets[i], input);
   const targets = s.targets.slice();
   targets[i] = next;
-  let out: ClusterState = { ...s, targets };
   events.push({ node, input });
+  let inflight: InFlight[] | null = null;
+  let syncInflight: SyncInFlight[] | null = null;
+  let toManager: SyncDone[] | null = null;
+  let timers: Timer[] | null = null;
+  let id = s.nextMsgId;
   for (const e of effects) {
     events.push({ node, effect: e });
     switch (e.kind) {
       case 'send':
-        out = enqueueMsg(out, node, e.to, e.msg);
+        (inflight ??= s.inflight.slice()).push({ id: id++, from: node, to: e.to, msg: e.msg });
         break;
       case 'persist':
         // the in-memory store is the state itself: durable at once, then send
-        for (const x of e.thenSend) out = enqueueMsg(out, node, x.to, x.msg);
-        for (const x of e.thenSync ?? []) out = enqueueSync(out, cfg.targets[i], x.to, x.msg);
+        for (const x of e.thenSend) (inflight ??= s.inflight.slice()).push({ id: id++, from: node, to: x.to, msg: x.msg });
+        for (const x of e.thenSync ?? []) (syncInflight ??= s.syncInflight.slice()).push({ id: id++, from: self, to: x.to, msg: x.msg });
         break;
       case 'syncSend':
-        out = enqueueSync(out, cfg.targets[i], e.to, e.msg);
+        (syncInflight ??= s.syncInflight.slice()).push({ id: id++, from: self, to: e.to, msg: e.msg });
         break;
       case 'syncDone':
-        out = { ...out, toManager: [...out.toManager, { kind: 'syncDone', target: e.target, chainVersion: e.chainVersion }] };
+        (toManager ??= s.toManager.slice()).push({ kind: 'syncDone', target: e.target, chainVersion: e.chainVersion });
         break;
       case 'scheduleTick':
-        out = addTimer(out, node, e.atMs);
+        if (!hasTimer(timers ?? s.timers, node, e.atMs)) (timers ??= s.timers.slice()).push({ node, atMs: e.atMs });
         break;
       case 'ignored':
         break;
     }
   }
+  const out: ClusterState = {
+    ...s,
+    targets,
+    inflight: inflight ?? s.inflight,
+    syncInflight: syncInflight ?? s.syncInflight,
+    toManager: toManager ?? s.toManager,
+    timers: timers ?? s.timers,
+    nextMsgId: id,
+  };
   return [out, events];
 }
 
+const sameAddress = (a: Address, b: Address) => a.kind === b.kind && a.id === b.id;
+
+function hasTimer(timers: readonly Timer[], node: Address, atMs: number): boolean {
+  for (const t of timers) if (t.atMs === atMs && sameAddress(t.node, node)) return true;
+  return false;
+}
+
 function feedClient(cfg: ClusterConfig, s: ClusterState, i: number, input: ClientInput, events: ClusterEvent[]): ClusterResult {
-  const node: Address = { kind: 'client', id: clientId(i) };
+  const node = derived(cfg).clientAddr[i] ?? { kind: 'client', id: clientId(i) };
   const [next, effects] = clientStep(clientConfigOf(cfg, i), s.clients[i], input);
   const clients = s.clients.slice();
   clients[i] = next;
@@ -179,13 +228,8 @@ function enqueueMsg(s: ClusterState, from: Address, to: Address, msg: CraqMessag
   return { ...s, inflight: [...s.inflight, { id: s.nextMsgId, from, to, msg }], nextMsgId: s.nextMsgId + 1 };
 }
 
-function enqueueSync(s: ClusterState, from: TargetId, to: TargetId, msg: SyncMessage): ClusterState {
-  return { ...s, syncInflight: [...s.syncInflight, { id: s.nextMsgId, from, to, msg }], nextMsgId: s.nextMsgId + 1 };
-}
-
 function addTimer(s: ClusterState, node: Address, atMs: number): ClusterState {
-  const k = addressKey(node);
-  if (s.timers.some((t) => addressKey(t.node) === k && t.atMs === atMs)) return s;
+  if (hasTimer(s.timers, node, atMs)) return s;
   return { ...s, timers: [...s.timers, { node, atMs }] };
 }
 
