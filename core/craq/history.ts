@@ -8,23 +8,29 @@
 import { LinOperation } from '../check/lin';
 import { HistoryOp } from './cluster';
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function hexOf(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i].toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]];
   return s;
 }
 
+/** (Objects built field by field, in the order the spreads used to give: model checkers call this per distinct history.) */
 export function toLinHistory(history: readonly HistoryOp[]): LinOperation[] {
   const out: LinOperation[] = [];
   for (const h of history) {
-    const base = { client: h.client as number, key: h.op.chunk as string, call: h.call };
+    const client = h.client as number;
+    const key = h.op.chunk as string;
+    const call = h.call;
     if (h.op.kind === 'write') {
       const ret = h.result?.ok ? h.ret : undefined;
-      out.push({ ...base, op: 'write', value: hexOf(h.op.data), ...(ret !== undefined ? { return: ret } : {}) });
+      const value = hexOf(h.op.data);
+      out.push(ret !== undefined ? { client, key, call, op: 'write', value, return: ret } : { client, key, call, op: 'write', value });
     } else if (h.result === undefined) {
-      out.push({ ...base, op: 'read' });
+      out.push({ client, key, call, op: 'read' });
     } else if (h.result.ok && h.result.kind === 'read') {
-      out.push({ ...base, op: 'read', output: h.result.ver === 0 ? null : hexOf(h.result.data), return: h.ret! });
+      out.push({ client, key, call, op: 'read', output: h.result.ver === 0 ? null : hexOf(h.result.data), return: h.ret! });
     }
   }
   return out;
