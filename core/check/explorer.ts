@@ -326,7 +326,8 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
   if (mode === 'bfs') {
     const packing = model.packing;
     const queue: Queue<S> = packing ? new PackedQueue(packing) : new ObjectQueue<S>();
-    const into = packing?.applyInto && packing.fingerprint ? { apply: packing.applyInto.bind(packing), fingerprint: packing.fingerprint.bind(packing), buf: new Int32Array(1 << 16) } : null;
+    const into = packing?.applyInto && packing.fingerprint ? packing : null;
+    const buf = new Int32Array(into ? 1 << 16 : 0);
     queue.push(0, 0, s0);
     while (!done() && queue.size > 0) {
       const state = queue.shift();
@@ -344,7 +345,7 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
         let n: S | undefined;
         let len = 0;
         try {
-          if (into) len = into.apply(state, actions[ai], into.buf);
+          if (into) len = into.applyInto!(state, actions[ai], buf);
           else n = model.apply(state, actions[ai]);
         } catch (e) {
           if (!(e instanceof InvariantViolation)) throw e;
@@ -354,10 +355,10 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
         transitions++;
         let nid: number;
         if (into) {
-          into.fingerprint(into.buf, len, fp);
+          into.fingerprint!(buf, len, fp);
           nid = seen.add(fp[0], fp[1]);
           if (nid >= 0) {
-            if (goalTest) n = packing!.state(into.buf, 0, len);
+            if (goalTest) n = into.state(buf, 0, len);
             added(nid, n, id, ai, depth + 1);
           }
         } else nid = record(n!, id, ai, depth + 1);
@@ -371,7 +372,7 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
             break;
           }
           if (opts.onProgress && seen.size % progressEvery === 0) opts.onProgress({ states: seen.size, transitions, depth: maxDepthSeen, frontier: queue.size });
-          if (into) queue.pushInts(nid, depth + 1, into.buf, len);
+          if (into) queue.pushInts(nid, depth + 1, buf, len);
           else queue.push(nid, depth + 1, n!);
         }
       }

@@ -217,6 +217,8 @@ export type HeadRole = 'plain' | 'skip' | ItemTable<unknown>;
 export class TupleHasher {
   private readonly roles: (ItemTable<unknown> | null)[];
   private readonly skip: boolean[];
+  /** Per head position: 0 plain, 1 skipped, 2 item. */
+  private readonly kinds: number[];
   // scratch: the distinct (namespace, id) pairs of the tuple being hashed
   private uNs = new Int32Array(64);
   private uId = new Int32Array(64);
@@ -227,10 +229,53 @@ export class TupleHasher {
   ) {
     this.roles = head.map((r) => (typeof r === 'string' ? null : r));
     this.skip = head.map((r) => r === 'skip');
+    this.kinds = head.map((r) => (r === 'plain' ? 0 : r === 'skip' ? 1 : 2));
   }
 
-  /** Writes the 64-bit fingerprint of the first `len` ints of `t` to out[0] (high) and out[1] (low). */
+  /**
+   * Writes the 64-bit fingerprint of the first `len` ints of `t` to out[0] (high) and out[1]
+   * (low). Tuples none of whose items carries a fresh id (the common case) hash their ids as
+   * they are: such items are interned by their whole encoding, so the id is canonical.
+   */
   fingerprint(t: ArrayLike<number>, out: Uint32Array, len = t.length): void {
+    const kinds = this.kinds;
+    const roles = this.roles;
+    const H = kinds.length;
+    let h1 = 0x510e527f | 0;
+    let h2 = 0x9b05688c | 0;
+    for (let p = 0; p < H; p++) {
+      const k = kinds[p];
+      if (k === 1) continue;
+      const v = t[p];
+      if (k === 2 && roles[p]!.tokens[v] !== null) return this.withIds(t, out, len);
+      h1 = mixA(h1, v);
+      h2 = mixB(h2, v);
+    }
+    let pos = H;
+    const nb = this.bags.length;
+    for (let b = 0; b < nb; b++) {
+      const tab = this.bags[b];
+      const end = b === nb - 1 ? len : pos + 1 + t[pos];
+      if (b < nb - 1) pos++;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = pos; i < end; i++) {
+        const id = t[i];
+        if (tab.tokens[id] !== null) return this.withIds(t, out, len);
+        s1 = (s1 + tab.e1[id]) | 0;
+        s2 = (s2 + tab.e2[id]) | 0;
+      }
+      const n = end - pos;
+      h1 = mixA(mixA(h1, n), s1);
+      h2 = mixB(mixB(h2, n), s2);
+      pos = end;
+    }
+    out[0] = fmix(h1 ^ len) >>> 0;
+    out[1] = fmix(h2 ^ imul(len, 0x9e3779b1)) >>> 0;
+  }
+
+  /** The general case: items by skeleton plus the ranks of their fresh ids. */
+  private withIds(t: ArrayLike<number>, out: Uint32Array, len: number): void {
     const roles = this.roles;
     const H = roles.length;
     // pass 1: gather fresh ids, if any item carries one
