@@ -143,7 +143,10 @@ export interface Durable {
   readonly chunks: PMap<ChunkReplica>;
   /** (client, chain, channel) -> last sequence number, its version and (once known) its result. */
   readonly retry: PMap<RetryEntry>;
-  /** Chunks with a pending version, sorted. */
+  /**
+   * Chunks with a pending version, each once, in no particular order (a step appends and
+   * removes in O(n) without comparing ids; redrive and reset sort before they visit).
+   */
   readonly dirty: readonly ChunkId[];
   /** Restart count; makes query ids unique across restarts. */
   readonly epoch: number;
@@ -420,7 +423,7 @@ function ownerOf(c: Ctx): object {
   return c.tok ?? (c.tok = {});
 }
 
-/** Chunks with a pending version, this step's edits included (sorted; the input's list when unchanged). */
+/** Chunks with a pending version, this step's edits included (the input's list when unchanged). */
 function dirtyOf(c: Ctx): readonly ChunkId[] {
   const touched = c.touched;
   let dirty = c.d.dirty;
@@ -434,39 +437,32 @@ function dirtyOf(c: Ctx): readonly ChunkId[] {
   return dirty;
 }
 
-/** Where `x` goes in the sorted list `xs` (the first index whose element is not below `x`). */
-function lowerBound(xs: readonly ChunkId[], x: ChunkId): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** A sorted list with `x` inserted in order (a new array). */
+/** The list with `x` appended (a new array). */
 function withChunk(xs: readonly ChunkId[], x: ChunkId): ChunkId[] {
   const n = xs.length;
-  const at = lowerBound(xs, x);
   const out: ChunkId[] = new Array(n + 1);
-  for (let i = 0; i < at; i++) out[i] = xs[i];
-  out[at] = x;
-  for (let i = at; i < n; i++) out[i + 1] = xs[i];
+  for (let i = 0; i < n; i++) out[i] = xs[i];
+  out[n] = x;
   return out;
 }
 
-/** The sorted list without `x` (a new array; the same list when `x` is absent). */
+/** The list without `x` (a new array; the same list when `x` is absent). */
 function withoutChunk(xs: readonly ChunkId[], x: ChunkId): readonly ChunkId[] {
-  const j = lowerBound(xs, x);
-  if (j === xs.length || xs[j] !== x) return xs;
+  const j = xs.indexOf(x);
+  if (j < 0) return xs;
   const n = xs.length;
   const out: ChunkId[] = new Array(n - 1);
   for (let i = 0; i < j; i++) out[i] = xs[i];
   for (let i = j + 1; i < n; i++) out[i - 1] = xs[i];
   return out;
 }
+
+/** The dirty chunks in id order: redrive and reset visit them in this order. */
+function sortedDirty(c: Ctx): ChunkId[] {
+  return dirtyOf(c).slice().sort(byId);
+}
+
+const byId = (a: ChunkId, b: ChunkId) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The chunk replica as this step sees it (its own edits included). */
 function chunkOf(c: Ctx, chunk: ChunkId): ChunkReplica | undefined {
@@ -665,7 +661,7 @@ function onChainChange(c: Ctx, chain: ChainId, before: Role, after: Role): void 
  * on is newer than a stale copy elsewhere (core/chain/recovery.ts). Clients retry.
  */
 function resetUncommitted(c: Ctx, role: Role): void {
-  for (const chunk of dirtyOf(c)) {
+  for (const chunk of sortedDirty(c)) {
     const r = chunkOf(c, chunk);
     if (!r?.pending) continue;
     putReplica(c, chunk, { commitVer: r.commitVer, data: r.data, sum: r.sum, chainVer: role.chain.version, pending: undefined });
@@ -1043,7 +1039,7 @@ function release(c: Ctx, chunk: ChunkId): void {
 
 /** Drive every durable pending version that no lock holder is driving (after a restart, a routing change, a failure). */
 function redriveDirty(c: Ctx): void {
-  for (const chunk of dirtyOf(c)) redriveChunk(c, chunk);
+  for (const chunk of sortedDirty(c)) redriveChunk(c, chunk);
 }
 
 function redriveChunk(c: Ctx, chunk: ChunkId): void {
