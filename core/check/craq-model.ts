@@ -628,10 +628,14 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const nodeOf = (a: Address): number => (a.kind === 'target' ? ccfg.targets.indexOf(a.id) : R + a.id);
   const timerOrder = nodeAddr.map((_, i) => i).sort((x, y) => (addressKey(nodeAddr[x]) < addressKey(nodeAddr[y]) ? -1 : 1));
 
+  // A component is interned by its canonical encoding plus its fresh-id counters (request /
+  // query ids, restart epoch), which the encoding leaves out: the representative must issue
+  // the ids the real machine would (a reused id could match a stale message in flight).
+  // Fingerprints see the encoding only, as the reference model does.
   const internTarget = (slot: number, t: TargetState, clock: number): number => {
     const enc = encodeTarget(t);
     const n = tgt.size;
-    const id = tgt.intern(`${slot}|${enc}`, t);
+    const id = tgt.intern(`${slot}|${enc}|${t.durable.epoch}.${t.volatile.nextQid}`, t, `${slot}|${enc}`);
     if (id === n) {
       tSlot.push(slot);
       tClock.push(clock);
@@ -643,7 +647,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const internClient = (slot: number, c: ClientState, clock: number): number => {
     const enc = encodeClient(c, slot, R);
     const n = cli.size;
-    const id = cli.intern(`${slot}|${enc}`, c);
+    const id = cli.intern(`${slot}|${enc}|${c.nextReqId}`, c, `${slot}|${enc}`);
     if (id === n) {
       cSlot.push(slot);
       cClock.push(clock);

@@ -156,11 +156,16 @@ export class ItemTable<T> extends Interner<T> {
   constructor(private readonly fresh: FreshIds | null) {
     super();
   }
-  override intern(key: string, rep: T): number {
+  /**
+   * `canonical` (default: the key) is what fingerprints see of the item: its skeleton and
+   * fresh ids. A key may say more (e.g. a machine's fresh-id counters, so the representative
+   * is exact) as long as items with equal canonical strings are interchangeable in a state.
+   */
+  override intern(key: string, rep: T, canonical: string = key): number {
     const n = this.size;
     const id = super.intern(key, rep);
     if (id === n) {
-      const p = this.fresh ? this.fresh.parse(key) : { skeleton: key, tokens: null };
+      const p = this.fresh ? this.fresh.parse(canonical) : { skeleton: canonical, tokens: null };
       let sk = this.skels.get(p.skeleton);
       if (sk === undefined) {
         sk = this.skels.size;
@@ -234,8 +239,7 @@ export class TupleHasher {
 
   /**
    * Writes the 64-bit fingerprint of the first `len` ints of `t` to out[0] (high) and out[1]
-   * (low). Tuples none of whose items carries a fresh id (the common case) hash their ids as
-   * they are: such items are interned by their whole encoding, so the id is canonical.
+   * (low). Tuples none of whose items carries a fresh id (the common case) take one pass.
    */
   fingerprint(t: ArrayLike<number>, out: Uint32Array, len = t.length): void {
     const kinds = this.kinds;
@@ -246,8 +250,12 @@ export class TupleHasher {
     for (let p = 0; p < H; p++) {
       const k = kinds[p];
       if (k === 1) continue;
-      const v = t[p];
-      if (k === 2 && roles[p]!.tokens[v] !== null) return this.withIds(t, out, len);
+      let v = t[p];
+      if (k === 2) {
+        const tab = roles[p]!;
+        if (tab.tokens[v] !== null) return this.withIds(t, out, len);
+        v = tab.skel[v];
+      }
       h1 = mixA(h1, v);
       h2 = mixB(h2, v);
     }
