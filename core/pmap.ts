@@ -27,9 +27,9 @@ const imul = Math.imul;
 
 /** The last two keys hashed: a step looks up the same chunk key (and the same retry key) again and again. */
 let k0 = '';
-let h0 = 0;
+let h0 = hashString('');
 let k1 = '';
-let h1 = 0;
+let h1 = h0;
 
 function hashOf(key: string): number {
   if (key === k0) return h0;

@@ -139,3 +139,19 @@ function deepFreeze(x: unknown, seen = new Set<unknown>()): void {
   Object.freeze(x);
   for (const v of Object.values(x as object)) deepFreeze(v, seen);
 }
+
+test('the empty string is a key like any other, also as the first key a fresh module hashes (hash cache)', () => {
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fresh = require('../../core/pmap') as typeof import('../../core/pmap');
+    let m = fresh.PMap.empty<number>().set('', 1);
+    for (let i = 0; i < 50; i++) m = m.set(`k${i}`, i);
+    expect(m.get('')).toBe(1);
+  });
+  let a = PMap.empty<number>().set('', 1);
+  for (let i = 0; i < 50; i++) a = a.set(`k${i}`, i);
+  expect(a.get('')).toBe(1);
+  expect(a.has('')).toBe(true);
+  expect(a.delete('').has('')).toBe(false);
+  expect(a.delete('').size).toBe(50);
+});
