@@ -56,4 +56,5 @@ export const MUTANT_CONFIGS: Readonly<Record<CraqMutant, Partial<CraqCheckConfig
   dedupeIgnoresChannel: { replicas: 2, clients: 1, writes: 2, reads: 1, channels: 2, pipelined: true },
   dedupeIgnoresSeq: { clients: 1, writes: 2, reads: 1 },
   lockReleasedBeforeCommit: { clients: 1, writes: 1, reads: 0, dirtyRead: 'craq', liveness: true },
+  clientNoRequestTimeout: { replicas: 2, clients: 1, writes: 1, reads: 0, drops: 1 },
 };

@@ -122,7 +122,7 @@ export function clusterConfigFor(cfg: CraqCheckConfig): ClusterConfig {
     routing,
     clients: cfg.clients,
     target: { ...DEFAULT_TARGET_CONFIG, chunkSizeBytes: 4, dirtyRead: cfg.dirtyRead, mutant: cfg.mutant, forwardRetryTotalMs: Number.MAX_SAFE_INTEGER, versionQueryTimeoutMs: 1 },
-    client: { ...DEFAULT_CLIENT_CONFIG, readPolicy: cfg.readPolicy, channels: cfg.channels, opDeadlineMs: Number.MAX_SAFE_INTEGER, requestTimeoutMs: 1, retryBackoffMinMs: 1, retryBackoffMaxMs: 1, notCommitRetryMs: 1 },
+    client: { ...DEFAULT_CLIENT_CONFIG, mutant: cfg.mutant, readPolicy: cfg.readPolicy, channels: cfg.channels, opDeadlineMs: Number.MAX_SAFE_INTEGER, requestTimeoutMs: 1, retryBackoffMinMs: 1, retryBackoffMaxMs: 1, notCommitRetryMs: 1 },
     seed: 1,
   };
 }

@@ -11,6 +11,7 @@ import { Chain, RoutingTable, findChain, servingTargets, writeTargets } from '..
 import { Address, ClientMessage, CraqMessage, ErrorCode, ReadReply, WriteReply, toTarget } from '../../spec/craq';
 import { PrngState, nextBelow, seedPrng } from '../prng';
 import { StepResult } from '../types';
+import { CraqMutant } from './mutants';
 
 export type ReadPolicy = 'random' | 'roundRobin' | 'tail';
 
@@ -28,6 +29,8 @@ export interface ClientConfig {
   readonly notCommitRetryMs: number;
   /** Give up on an operation after this long. */
   readonly opDeadlineMs: number;
+  /** A planted bug (core/craq/mutants.ts); only `clientNoRequestTimeout` is a client's. */
+  readonly mutant?: CraqMutant;
 }
 
 export const DEFAULT_CLIENT_CONFIG: Omit<ClientConfig, 'self'> = {
@@ -235,6 +238,7 @@ function attempt(c: Ctx, op: OpState): void {
     });
     putOp(c, { ...op, target, reqId, wakeMs, phase: 'sent' }, op.id);
   }
+  if (c.cfg.mutant === 'clientNoRequestTimeout') return;
   c.effects.push({ kind: 'scheduleTick', atMs: wakeMs });
 }
 

@@ -17,6 +17,7 @@ export const CRAQ_MUTANTS = {
   dedupeIgnoresSeq: 'the retry cache returns the cached result for a newer sequence number',
   versionReplyIgnored: 'craq policy: a dirty replica serves its pending version whatever version the tail reports',
   lockReleasedBeforeCommit: 'the chunk lock is released when the update is forwarded, not when it commits',
+  clientNoRequestTimeout: 'the client arms no timeout for a request it sent (a lost request or reply is waited for forever)',
 } as const;
 export type CraqMutant = keyof typeof CRAQ_MUTANTS;
 export const CRAQ_MUTANT_NAMES = Object.keys(CRAQ_MUTANTS) as CraqMutant[];
