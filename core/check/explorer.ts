@@ -34,7 +34,7 @@ export interface ExplorerModel<S, A> {
    * obligation as `encode`: states with equal encodings get equal fingerprints, and states
    * the fingerprint identifies must have the same futures (core/check/intern.ts TupleHasher).
    */
-  fingerprint?(s: S, out: Uint32Array): void;
+  fingerprint?(s: S, out: Int32Array): void;
   /**
    * Optional: states as tuples of int32, so breadth-first search keeps its frontier in one
    * typed array instead of as objects and, with `applyInto`, builds successors in a scratch
@@ -69,7 +69,7 @@ export interface Packing<S, A> {
   /** `ints(apply(s, a))` written to `out` from 0 (at most out.length ints); returns the length. */
   applyInto?(s: S, a: A, out: Int32Array): number;
   /** `fingerprint(state(buf, 0, len))`, without building the state. */
-  fingerprint?(buf: Int32Array, len: number, out: Uint32Array): void;
+  fingerprint?(buf: Int32Array, len: number, out: Int32Array): void;
 }
 
 export interface ExploreOptions {
@@ -232,8 +232,8 @@ export function explore<S, A>(model: ExplorerModel<S, A>, opts: ExploreOptions =
   let limitedBy: ExploreResult['limitedBy'] = null;
   let depthCut = false;
 
-  const fp = new Uint32Array(2);
-  const fingerprint = model.fingerprint ? model.fingerprint.bind(model) : (s: S, out: Uint32Array) => hash64Into(model.encode(s), out);
+  const fp = new Int32Array(2);
+  const fingerprint = model.fingerprint ? model.fingerprint.bind(model) : (s: S, out: Int32Array) => hash64Into(model.encode(s), out);
   const goalTest = model.goal ? model.goal.test.bind(model.goal) : undefined;
   /** Bookkeeping for a new state `id` (`s` is needed only for the goal test). */
   const added = (id: number, s: S | undefined, p: number, a: number, d: number): void => {

@@ -34,7 +34,7 @@ export function hash64(s: string): [number, number] {
 }
 
 /** `hash64` without the array: writes h1 to out[0] and h2 to out[1]. */
-export function hash64Into(s: string, out: Uint32Array): void {
+export function hash64Into(s: string, out: Int32Array): void {
   const [h, l] = hash64(s);
   out[0] = h;
   out[1] = l;
@@ -45,45 +45,43 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /**
- * Open-addressing set of 64-bit fingerprints. The fingerprints themselves live in dense
- * per-id arrays (8 bytes per stored state, grown by half); the table holds only ids
- * (4 bytes per slot, linear probing, load at most 1/2, so 8 to 16 bytes per stored state).
- * `add` returns the dense id of a new fingerprint, or -1-id of an existing one.
+ * Open-addressing set of 64-bit fingerprints. The fingerprints themselves live in one dense
+ * per-id array, (high, low) pairs (8 bytes per stored state, grown by half); the table holds
+ * only ids (4 bytes per slot, linear probing, load at most 1/2, so 8 to 16 bytes per stored
+ * state). `add` returns the dense id of a new fingerprint, or -1-id of an existing one.
  */
 export class FingerprintSet {
   private table: Int32Array;
   private mask: number;
-  private hi: Int32Array;
-  private lo: Int32Array;
+  private fps: Int32Array;
   size = 0;
   constructor(capacityPow2 = 1 << 16) {
     this.table = new Int32Array(capacityPow2).fill(-1);
     this.mask = capacityPow2 - 1;
-    this.hi = new Int32Array(capacityPow2 >>> 2);
-    this.lo = new Int32Array(capacityPow2 >>> 2);
+    this.fps = new Int32Array(capacityPow2 >>> 1);
   }
   get bytes(): number {
-    return this.table.byteLength + this.hi.byteLength + this.lo.byteLength;
+    return this.table.byteLength + this.fps.byteLength;
   }
   add(h: number, l: number): number {
     if ((this.size + 1) * 2 > this.table.length) this.grow();
     const table = this.table;
     const mask = this.mask;
-    const hi = this.hi;
-    const lo = this.lo;
+    const fps = this.fps;
     h |= 0;
     l |= 0;
     let i = (h ^ imul(l, 0x9e3779b1)) & mask;
     for (;;) {
       const id = table[i];
       if (id === -1) {
-        table[i] = this.size;
-        if (this.size === hi.length) this.widen();
-        this.hi[this.size] = h;
-        this.lo[this.size] = l;
+        const n = this.size;
+        table[i] = n;
+        if (2 * n + 2 > fps.length) this.widen();
+        this.fps[2 * n] = h;
+        this.fps[2 * n + 1] = l;
         return this.size++;
       }
-      if (lo[id] === l && hi[id] === h) return -1 - id;
+      if (fps[2 * id] === h && fps[2 * id + 1] === l) return -1 - id;
       i = (i + 1) & mask;
     }
   }
@@ -91,9 +89,9 @@ export class FingerprintSet {
     const n = this.table.length * 2;
     const table = new Int32Array(n).fill(-1);
     const mask = n - 1;
-    const { hi, lo } = this;
+    const fps = this.fps;
     for (let id = 0; id < this.size; id++) {
-      let i = (hi[id] ^ imul(lo[id], 0x9e3779b1)) & mask;
+      let i = (fps[2 * id] ^ imul(fps[2 * id + 1], 0x9e3779b1)) & mask;
       while (table[i] !== -1) i = (i + 1) & mask;
       table[i] = id;
     }
@@ -101,13 +99,9 @@ export class FingerprintSet {
     this.mask = mask;
   }
   private widen(): void {
-    const n = Math.ceil(this.hi.length * 1.5);
-    const hi = new Int32Array(n);
-    const lo = new Int32Array(n);
-    hi.set(this.hi);
-    lo.set(this.lo);
-    this.hi = hi;
-    this.lo = lo;
+    const fps = new Int32Array(Math.ceil(this.fps.length * 0.75) * 2);
+    fps.set(this.fps);
+    this.fps = fps;
   }
 }
 

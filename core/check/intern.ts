@@ -241,7 +241,7 @@ export class TupleHasher {
    * Writes the 64-bit fingerprint of the first `len` ints of `t` to out[0] (high) and out[1]
    * (low). Tuples none of whose items carries a fresh id (the common case) take one pass.
    */
-  fingerprint(t: ArrayLike<number>, out: Uint32Array, len = t.length): void {
+  fingerprint(t: ArrayLike<number>, out: Int32Array, len = t.length): void {
     const kinds = this.kinds;
     const roles = this.roles;
     const H = kinds.length;
@@ -278,12 +278,12 @@ export class TupleHasher {
       h2 = mixB(mixB(h2, n), s2);
       pos = end;
     }
-    out[0] = fmix(h1 ^ len) >>> 0;
-    out[1] = fmix(h2 ^ imul(len, 0x9e3779b1)) >>> 0;
+    out[0] = fmix(h1 ^ len);
+    out[1] = fmix(h2 ^ imul(len, 0x9e3779b1));
   }
 
   /** The general case: items by skeleton plus the ranks of their fresh ids. */
-  private withIds(t: ArrayLike<number>, out: Uint32Array, len: number): void {
+  private withIds(t: ArrayLike<number>, out: Int32Array, len: number): void {
     const roles = this.roles;
     const H = roles.length;
     // pass 1: gather fresh ids, if any item carries one
@@ -362,8 +362,8 @@ export class TupleHasher {
       h2 = mixB(mixB(h2, n), s2);
       pos = end;
     }
-    out[0] = fmix(h1 ^ len) >>> 0;
-    out[1] = fmix(h2 ^ imul(len, 0x9e3779b1)) >>> 0;
+    out[0] = fmix(h1 ^ len);
+    out[1] = fmix(h2 ^ imul(len, 0x9e3779b1));
   }
 
   private gather(tok: Int32Array): void {

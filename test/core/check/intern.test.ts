@@ -57,7 +57,7 @@ describe('TupleHasher', () => {
   const bag = new ItemTable<string>(fresh);
   const hasher = new TupleHasher([comps, 'plain', 'skip'], [bag]);
   const fp = (t: number[]) => {
-    const out = new Uint32Array(2);
+    const out = new Int32Array(2);
     hasher.fingerprint(t, out);
     return `${out[0]}.${out[1]}`;
   };
