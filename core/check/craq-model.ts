@@ -545,7 +545,18 @@ interface LinShape {
  * by a client (the operation is the client's next planned one; a read's first replica is not
  * recorded), or a return of operation `opId` with a result as `resultStr` writes it.
  */
-type HistEvent = { readonly kind: 'call'; readonly client: number } | { readonly kind: 'ret'; readonly client: number; readonly opId: number; readonly result: OpResult };
+type HistEvent =
+  | { readonly kind: 'call'; readonly client: number }
+  | {
+      readonly kind: 'ret';
+      readonly client: number;
+      readonly opId: number;
+      readonly result: OpResult;
+      /** The result's id for linearizability shapes. */
+      readonly resultId: number;
+      /** Per planned operation k of the client: the acknowledged (version, bytes) if op k is a write this result acknowledges, else -1 (lazily). */
+      readonly acks: number[];
+    };
 
 /**
  * The CRAQ cluster as an explorer model over interned states (proofs-notes/explorer.md,
@@ -733,10 +744,15 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       hNext.push(hNext[hid]);
       hPlan.push(hPlan[hid]);
       const open = p !== undefined && Math.floor(p / opsPerClient) === e.client && ((hShapeReturned(hid) >>> p) & 1) === 0;
-      const r = e.result;
       const kk = p % opsPerClient;
-      hAcked.push(open && kk < cfg.writes && r.ok && r.kind === 'write' ? ackedWith(hAcked[hid], commits.intern(`${r.commitVer}=${hexOf(plannedData(e.client, kk))}`, { ver: r.commitVer, hex: hexOf(plannedData(e.client, kk)) })) : hAcked[hid]);
-      hShape.push(open ? shapeStep(hShape[hid], p, resultIds.intern(resultStr(r), resultStr(r))) : hShape[hid]);
+      let ack = open ? e.acks[kk] : -1;
+      if (ack === undefined) {
+        const r = e.result;
+        const hex = kk < cfg.writes && r.ok && r.kind === 'write' ? hexOf(plannedData(e.client, kk)) : undefined;
+        ack = e.acks[kk] = hex !== undefined && r.ok && r.kind === 'write' ? commits.intern(`${r.commitVer}=${hex}`, { ver: r.commitVer, hex }) : -1;
+      }
+      hAcked.push(ack >= 0 ? ackedWith(hAcked[hid], ack) : hAcked[hid]);
+      hShape.push(open ? shapeStep(hShape[hid], p, e.resultId) : hShape[hid]);
     }
     hMemo.set(hid, ev, id);
     return id;
@@ -773,7 +789,8 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     for (const e of clusterEvents)
       if ('effect' in e && e.effect.kind === 'complete') {
         const r = e.effect.result;
-        rets.push(events.intern(`r${node - R}.${e.effect.opId}.${resultStr(r)}`, { kind: 'ret', client: node - R, opId: e.effect.opId, result: r }));
+        const rs = resultStr(r);
+        rets.push(events.intern(`r${node - R}.${e.effect.opId}.${rs}`, { kind: 'ret', client: node - R, opId: e.effect.opId, result: r, resultId: resultIds.intern(rs, rs), acks: [] }));
       }
     const cm = checks?.commit;
     return {
