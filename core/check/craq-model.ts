@@ -1071,6 +1071,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     return len;
   };
   const scratch = new Int32Array(1 << 12);
+  const current: number[] = [];
   const toArray = (buf: Int32Array, at: number, len: number): number[] => {
     const s: number[] = [];
     for (let i = 0; i < len; i++) s.push(buf[at + i]);
@@ -1120,6 +1121,11 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     packing: {
       ints: (s) => s,
       state: toArray,
+      view(buf, at, len) {
+        current.length = 0;
+        for (let i = 0; i < len; i++) current.push(buf[at + i]);
+        return current;
+      },
       applyInto,
       fingerprint: (buf, len, out) => hasher.fingerprint(buf, out, len),
     },

@@ -66,6 +66,11 @@ export interface Packing<S, A> {
   ints(s: S): ArrayLike<number>;
   /** A state from its ints (a fresh value). */
   state(buf: Int32Array, at: number, len: number): S;
+  /**
+   * Optional: like `state`, but may return the same object every call (valid until the next
+   * call). Breadth-first search uses it for the state it is expanding, which it does not keep.
+   */
+  view?(buf: Int32Array, at: number, len: number): S;
   /** `ints(apply(s, a))` written to `out` from 0 (at most out.length ints); returns the length. */
   applyInto?(s: S, a: A, out: Int32Array): number;
   /** `fingerprint(state(buf, 0, len))`, without building the state. */
@@ -116,7 +121,10 @@ export interface ExploreResult {
   readonly livenessChecked: boolean;
 }
 
-/** The breadth-first queue: states with their ids and depths, oldest first. */
+/**
+ * The breadth-first queue: states with their ids and depths, oldest first. A state `shift`
+ * returns is valid until the next `shift` (a packed queue may reuse one object).
+ */
 interface Queue<S> {
   readonly size: number;
   /** Id and depth of the state `shift` returned last. */
@@ -163,7 +171,10 @@ class PackedQueue<S> implements Queue<S> {
   size = 0;
   id = 0;
   depth = 0;
-  constructor(private readonly packing: Packing<S, unknown>) {}
+  private readonly view: (buf: Int32Array, at: number, len: number) => S;
+  constructor(private readonly packing: Packing<S, unknown>) {
+    this.view = packing.view ? packing.view.bind(packing) : packing.state.bind(packing);
+  }
   push(id: number, depth: number, s: S): void {
     this.pushInts(id, depth, this.packing.ints(s), -1);
   }
@@ -187,7 +198,7 @@ class PackedQueue<S> implements Queue<S> {
     const n = b[h++];
     this.head = h + n;
     this.size--;
-    return this.packing.state(b, h, n);
+    return this.view(b, h, n);
   }
   private make(need: number): void {
     const live = this.tail - this.head;

@@ -227,7 +227,10 @@ export class TupleHasher {
   // scratch: the distinct (namespace, id) pairs of the tuple being hashed
   private uNs = new Int32Array(64);
   private uId = new Int32Array(64);
+  private uRank = new Int32Array(64);
   private nU = 0;
+  /** Every namespace holds one distinct id: every rank is 0. */
+  private allZero = true;
   constructor(
     head: readonly HeadRole[],
     private readonly bags: readonly ItemTable<unknown>[],
@@ -306,6 +309,16 @@ export class TupleHasher {
       }
       pos = end;
     }
+    // the rank of each distinct id, once
+    const nU = this.nU;
+    let allZero = true;
+    for (let k = 0; k < nU; k++) {
+      let r = 0;
+      for (let m = 0; m < nU; m++) if (this.uNs[m] === this.uNs[k] && this.uId[m] < this.uId[k]) r++;
+      this.uRank[k] = r;
+      if (r !== 0) allZero = false;
+    }
+    this.allZero = allZero;
     // pass 2: two hash streams
     let h1 = 0x6a09e667 | 0;
     let h2 = 0xbb67ae85 | 0;
@@ -380,6 +393,7 @@ export class TupleHasher {
         const b = new Int32Array(this.nU * 2);
         b.set(this.uId);
         this.uId = b;
+        this.uRank = new Int32Array(this.nU * 2);
       }
       this.uNs[this.nU] = ns;
       this.uId[this.nU++] = id;
@@ -388,8 +402,8 @@ export class TupleHasher {
 
   /** Rank of `id` among the distinct ids of namespace `ns` in the tuple (0 = smallest). */
   private rank(ns: number, id: number): number {
-    let r = 0;
-    for (let k = 0; k < this.nU; k++) if (this.uNs[k] === ns && this.uId[k] < id) r++;
-    return r;
+    if (this.allZero) return 0;
+    for (let k = 0; k < this.nU; k++) if (this.uNs[k] === ns && this.uId[k] === id) return this.uRank[k];
+    throw new Error('TupleHasher: an id that was not gathered');
   }
 }
