@@ -1071,7 +1071,8 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     return len;
   };
   const scratch = new Int32Array(1 << 12);
-  const current: number[] = [];
+  const current = new Int32Array(1 << 12);
+  const views: Int32Array[] = [];
   const toArray = (buf: Int32Array, at: number, len: number): number[] => {
     const s: number[] = [];
     for (let i = 0; i < len; i++) s.push(buf[at + i]);
@@ -1122,9 +1123,11 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       ints: (s) => s,
       state: toArray,
       view(buf, at, len) {
-        current.length = 0;
-        for (let i = 0; i < len; i++) current.push(buf[at + i]);
-        return current;
+        // one Int32Array view per length over one buffer: no allocation per state
+        if (len > current.length) throw new Error('craq model: state too large for the buffer');
+        const v = (views[len] ??= current.subarray(0, len));
+        for (let i = 0; i < len; i++) current[i] = buf[at + i];
+        return v;
       },
       applyInto,
       fingerprint: (buf, len, out) => hasher.fingerprint(buf, out, len),

@@ -153,6 +153,9 @@ export class ItemTable<T> extends Interner<T> {
   readonly tokens: (Int32Array | null)[] = [];
   readonly e1: number[] = [];
   readonly e2: number[] = [];
+  /** As e1/e2 with every fresh id ranked 0 (the common case: one id per namespace in the tuple). */
+  readonly z1: number[] = [];
+  readonly z2: number[] = [];
   constructor(private readonly fresh: FreshIds | null) {
     super();
   }
@@ -175,6 +178,14 @@ export class ItemTable<T> extends Interner<T> {
       this.tokens.push(p.tokens);
       this.e1.push(bagHash1(sk));
       this.e2.push(bagHash2(sk));
+      let z1 = mixA(0x3c6ef372, sk);
+      let z2 = mixB(0x1f83d9ab, sk);
+      for (let j = 0; p.tokens !== null && j < p.tokens.length; j += 2) {
+        z1 = mixA(z1, 0);
+        z2 = mixB(z2, 0);
+      }
+      this.z1.push(fmix(z1));
+      this.z2.push(fmix(z2));
     }
     return id;
   }
@@ -357,6 +368,9 @@ export class TupleHasher {
         if (tok === null) {
           s1 = (s1 + tab.e1[id]) | 0;
           s2 = (s2 + tab.e2[id]) | 0;
+        } else if (allZero) {
+          s1 = (s1 + tab.z1[id]) | 0;
+          s2 = (s2 + tab.z2[id]) | 0;
         } else {
           const sk = tab.skel[id];
           let e1 = mixA(0x3c6ef372, sk);
