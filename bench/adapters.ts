@@ -52,7 +52,8 @@ export class BenchTarget {
   ) {}
 
   static async start(id: TargetId, dir: string, fsync: FsyncPolicy, eps: Map<string, Endpoint>, table: RoutingTable): Promise<BenchTarget> {
-    const cfg: TargetConfig = { ...DEFAULT_TARGET_CONFIG, chunkSizeBytes: MiB, self: id };
+    // as the runtime's StorageNode: writes arrive in freshly decoded frames, so whole-chunk writes are adopted
+    const cfg: TargetConfig = { ...DEFAULT_TARGET_CONFIG, chunkSizeBytes: MiB, self: id, adoptWriteBuffers: process.env.BENCH_ADOPT !== '0' };
     const t = await TcpTransport.create<CraqMessage>({ self: `target:${id}`, codec: craqWireCodec, listen: { port: 0 }, resolve: (p) => eps.get(p) });
     eps.set(`target:${id}`, t.endpoint!);
     const { store, loaded } = await FileChunkStore.open({ dir, fsync });

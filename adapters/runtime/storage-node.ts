@@ -98,7 +98,10 @@ export class StorageNode {
     const n = new StorageNode(opts, transport);
     for (const h of opts.targets) {
       const { store, loaded } = await h.open();
-      const cfg: TargetConfig = { ...opts.targetConfig, self: h.target };
+      // a write's bytes come from a freshly decoded frame (or, between targets of this node,
+      // from another target's immutable image): nothing touches them after the step, so a
+      // whole-chunk write becomes the new image without a copy
+      const cfg: TargetConfig = { ...opts.targetConfig, self: h.target, adoptWriteBuffers: true };
       const rt: TargetRt = {
         cfg,
         state: { durable: durableFromLoaded(loaded), volatile: emptyVolatile() },

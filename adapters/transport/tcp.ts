@@ -27,13 +27,18 @@
  *           exactly-sized Buffer allocated when its length prefix arrives (copy 3, once);
  *           the payload handed to the codec is a view of that Buffer (no copy), and the
  *           codec puts it in the message as `data` (no copy).
- *  core:    the target applies the write into a new chunk image (copy 4, core/craq,
- *           applyWrite; each byte once) and hashes it (the chunk checksum every replica
- *           compares on the ack: WebAssembly SIMD, which copies 256 KiB blocks into its
- *           own memory, ~0.2 ms per MiB), and the store writes that image (copy 5, kernel).
+ *  core:    a write covering the whole chunk from offset 0 becomes the new chunk image
+ *           as it is (TargetConfig.adoptWriteBuffers, set by the runtime's StorageNode:
+ *           the assembled frame is this payload's alone); any other write is applied into
+ *           a new chunk image (copy 4, core/craq applyWrite; each byte once). The target
+ *           hashes the image (the chunk checksum every replica compares on the ack:
+ *           WebAssembly SIMD, which copies 256 KiB blocks into its own memory, ~0.2 ms
+ *           per MiB), and the store writes it (copy 5, kernel; into a freed data file
+ *           overwritten in place when there is one).
  *  read:    a replica answers with a view of its chunk (core/craq readRange: no copy);
  *           send and receive as above.
- * So a 1 MiB write costs two user-space copies per replica (3 and 4) plus the kernel's.
+ * So a whole-chunk 1 MiB write costs one user-space copy per replica (3) plus the kernel's
+ * (and the checksum's pass); a partial write one more (4).
  */
 import * as net from 'node:net';
 import { isLeft } from 'fp-ts/Either';

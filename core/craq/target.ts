@@ -86,6 +86,17 @@ export interface TargetConfig {
   readonly lastsrvReturn?: 'reset' | 'redrive';
   /** A planted recovery bug (core/chain/recovery.ts RECOVERY_MUTANTS), for the model checker only. */
   readonly recoveryMutant?: RecoveryMutant;
+  /**
+   * A write that replaces the whole chunk (offset 0, at least as long as the chunk's data)
+   * becomes the new version's image as it is, instead of being copied into a fresh one.
+   * Set it only when the caller never touches a write's bytes again after the step (the
+   * runtime: they come from a freshly decoded frame). Chunk images are immutable either
+   * way: nothing writes into an adopted array. Only views spanning at least half of their
+   * ArrayBuffer are adopted, so a small payload sliced out of a large read buffer is
+   * copied rather than pinning that buffer. Not operator-settable (not in TargetConfigCodec):
+   * it states how inputs are produced, not a policy. Default false.
+   */
+  readonly adoptWriteBuffers?: boolean;
 }
 
 export const DEFAULT_TARGET_CONFIG: Omit<TargetConfig, 'self'> = {
@@ -888,9 +899,13 @@ function begin(c: Ctx, u: QueuedUpdate): void {
 
   if (code === undefined) {
     const base = r.data;
-    const data = u.full ? u.data : applyWrite(base, u.offset, u.data);
+    const whole = u.full || (c.cfg.adoptWriteBuffers === true && u.offset === 0 && u.data.length >= base.length && u.data.byteLength * 2 >= u.data.buffer.byteLength);
+    const data = whole ? u.data : applyWrite(base, u.offset, u.data);
     const sum = u.full ? checksumStateOf(data) : checksumStateAfterWrite(base, r.sum, u.offset, u.data);
-    const pending: PendingVersion = { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta: u.data, full: u.full };
+    // the forwarded bytes as a view of the new image (equal to u.data by construction): a
+    // store sees they are part of the image without comparing, and u.data is not retained
+    const delta = whole ? data : data.subarray(u.offset, u.offset + u.data.length);
+    const pending: PendingVersion = { ver, data, sum, tag: u.tag, offset: u.full ? 0 : u.offset, delta, full: u.full };
     putReplica(c, u.chunk, { commitVer: r.commitVer, data: r.data, sum: r.sum, chainVer: r.chainVer, pending });
     const key = retryKey(c, u.tag.client, u.chain, u.tag.channel);
     const e = retryOf(c, key);

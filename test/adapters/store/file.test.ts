@@ -233,3 +233,53 @@ describe('file store: stray deltas', () => {
     }
   });
 });
+
+describe('file store: freed data files are reused', () => {
+  const big = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+  const image = (data: Uint8Array, ver: number): ChunkReplica => ({ commitVer: ver, data, sum: checksumStateOf(data), chainVer: 1 });
+
+  test('a version overwrites a file freed two records earlier (no new file); a shorter image truncates it; close deletes the free files', async () => {
+    const dir = tmpDir();
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
+    const sizes = [4000, 4000, 4000, 4000, 1000, 4000, 2500];
+    for (let v = 1; v <= sizes.length; v++) await store.persist({ chunks: [[chunkId('a'), image(big(sizes[v - 1], v), v)]], retry: [] });
+    const c = store.counters();
+    expect(c.filesCreated + c.filesReused).toBe(sizes.length);
+    expect(c.filesReused).toBeGreaterThanOrEqual(sizes.length - 3);
+    expect(c.filesCreated).toBeLessThanOrEqual(3);
+    const onDisk = fs.readdirSync(path.join(dir, 'data'));
+    expect(onDisk.length).toBeLessThanOrEqual(3);
+    await store.close();
+    // the current image, plus the one the last record dereferenced (kept until the next record)
+    expect(fs.readdirSync(path.join(dir, 'data')).length).toBeLessThanOrEqual(2);
+    const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
+    await s2.close();
+    const a = loaded.chunks.get(chunkId('a'))!;
+    expect(a.commitVer).toBe(sizes.length);
+    expect(a.data.length).toBe(2500); // the reused 4000-byte file was cut to the new length
+    expect(a.data.every((b) => b === sizes.length)).toBe(true);
+    expect(loaded.recovery.tornDiscarded).toBe(0);
+  });
+
+  test('freeFilesMax 0 deletes instead (every version a new file)', async () => {
+    const dir = tmpDir();
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0, freeFilesMax: 0 });
+    for (let v = 1; v <= 5; v++) await store.persist({ chunks: [[chunkId('a'), image(big(3000, v), v)]], retry: [] });
+    expect(store.counters()).toMatchObject({ filesCreated: 5, filesReused: 0 });
+    await store.close();
+    expect(fs.readdirSync(path.join(dir, 'data')).length).toBeLessThanOrEqual(2);
+  });
+
+  test('a crash leaves free files as orphans: deleted at open, every acknowledged version kept', async () => {
+    const dir = tmpDir();
+    const { store } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
+    for (let v = 1; v <= 6; v++) await store.persist({ chunks: [[chunkId('a'), image(big(3000, v), v)], [chunkId('b'), image(big(2000, 100 + v), v)]], retry: [] });
+    expect(store.counters().filesReused).toBeGreaterThan(0);
+    await store.crash();
+    const { store: s2, loaded } = await FileChunkStore.open({ dir, fsync: 'never', inlineMaxBytes: 0 });
+    await s2.close();
+    expect(loaded.chunks.get(chunkId('a'))!.data.every((b) => b === 6)).toBe(true);
+    expect(loaded.chunks.get(chunkId('b'))!.data.every((b) => b === 106)).toBe(true);
+    expect(loaded.recovery.tornDiscarded).toBe(0);
+  });
+});

@@ -381,3 +381,68 @@ test('chunk ids are per-chunk: two chunks progress independently', () => {
   expect(replicaOf(s, y).pending!.ver).toBe(1);
   expect(s.volatile.locks.size).toBe(2);
 });
+
+describe('adoptWriteBuffers: a whole-chunk write becomes the image without a copy', () => {
+  const ownBuffer = (...xs: number[]) => Uint8Array.from(xs); // a view spanning its whole ArrayBuffer
+  test('off (default): the image is a fresh copy; the forwarded bytes are a view of it, equal to the write', () => {
+    const cfg = cfgOf(1);
+    const d = ownBuffer(1, 2, 3, 4);
+    const [s, e] = run(cfg, routed(cfg), write(1, d));
+    const p = replicaOf(s, X).pending!;
+    expect(p.data).not.toBe(d);
+    expect([...p.data]).toEqual([1, 2, 3, 4]);
+    expect(p.delta.buffer).toBe(p.data.buffer);
+    expect([...p.delta]).toEqual([1, 2, 3, 4]);
+    const fwd = sent(e).find((x) => x.msg.kind === 'forward')!.msg as Forward;
+    expect([...fwd.data]).toEqual([1, 2, 3, 4]);
+  });
+  test('on: a write at offset 0 covering the chunk is adopted (head and successor), with the same checksum as a copy', () => {
+    const on = cfgOf(1, { adoptWriteBuffers: true });
+    const off = cfgOf(1);
+    const [s0] = run(on, routed(on), write(1, ownBuffer(9, 9)));
+    const [c0] = run(off, routed(off), write(1, ownBuffer(9, 9)));
+    const committed = (s: TargetState) => run(on, s, ack(2, 1, packSum(replicaOf(s, X).pending!.sum)))[0];
+    const s1 = committed(s0);
+    const d = ownBuffer(5, 6, 7);
+    const [s2, e] = run(on, s1, write(2, d, { seq: 2 }));
+    const p = replicaOf(s2, X).pending!;
+    expect(p.data).toBe(d);
+    expect(p.delta).toBe(d);
+    expect([...d]).toEqual([5, 6, 7]); // never written into
+    const c1 = run(off, c0, ack(2, 1, packSum(replicaOf(c0, X).pending!.sum)))[0];
+    const [c2] = run(off, c1, write(2, ownBuffer(5, 6, 7), { seq: 2 }));
+    expect(p.sum).toEqual(replicaOf(c2, X).pending!.sum);
+    expect((sent(e).find((x) => x.msg.kind === 'forward')!.msg as Forward).data).toBe(d);
+    // the successor adopts a forwarded whole-chunk write too
+    const mid = cfgOf(2, { adoptWriteBuffers: true });
+    const f = ownBuffer(4, 4, 4, 4);
+    const [m] = run(mid, routed(mid), forward(1, 1, f));
+    expect(replicaOf(m, X).pending!.data).toBe(f);
+  });
+  test('on: a partial write (offset > 0, or shorter than the chunk) is copied; the old image is untouched', () => {
+    const cfg = cfgOf(1, { adoptWriteBuffers: true });
+    const [s0] = run(cfg, routed(cfg), write(1, ownBuffer(1, 1, 1, 1)));
+    const s1 = run(cfg, s0, ack(2, 1, packSum(replicaOf(s0, X).pending!.sum)))[0];
+    const old = replicaOf(s1, X).data;
+    for (const [seq, over, d, want] of [
+      [2, { offset: 0 }, ownBuffer(7, 7), [7, 7, 1, 1]],
+      [2, { offset: 1 }, ownBuffer(7, 7, 7, 7), [1, 7, 7, 7, 7]],
+    ] as const) {
+      const [s2] = run(cfg, s1, write(seq, d as Uint8Array, { seq, ...over }));
+      const p = replicaOf(s2, X).pending!;
+      expect(p.data).not.toBe(d);
+      expect([...p.data]).toEqual(want);
+      expect([...old]).toEqual([1, 1, 1, 1]);
+    }
+  });
+  test('on: a small view into a larger buffer (a payload sliced out of a socket read) is copied, not adopted', () => {
+    const cfg = cfgOf(1, { adoptWriteBuffers: true });
+    const big = new Uint8Array(64);
+    big.set([3, 3, 3], 10);
+    const view = big.subarray(10, 13);
+    const [s] = run(cfg, routed(cfg), write(1, view));
+    const p = replicaOf(s, X).pending!;
+    expect(p.data.buffer).not.toBe(big.buffer);
+    expect([...p.data]).toEqual([3, 3, 3]);
+  });
+});
