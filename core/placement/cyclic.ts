@@ -14,6 +14,10 @@
 import { Rng } from '../prng';
 import { Draws, IndexedSet } from './search';
 
+/** Cached: global lookups in hot loops are slow under jest's vm context (house rule). */
+const pow = Math.pow;
+const exp = Math.exp;
+
 export interface CyclicBlock {
   /** the k residues of the block, in chain order (head first) */
   readonly elems: readonly number[];
@@ -183,7 +187,7 @@ export class CyclicSearch {
   }
 
   private updateBad(d: number): void {
-    const dd = Math.min(d, this.v - d);
+    const dd = d < this.v - d ? d : this.v - d;
     if (dd !== 0) this.badSet.set(dd, this.isBad(dd));
   }
 
@@ -290,14 +294,14 @@ export class CyclicSearch {
     const T1 = 0.05;
     for (let n = 0; n < iterations && this.badSet.size > 0; n++) {
       const phase = (this.iterations % this.epochLen) / this.epochLen;
-      const T = T0 * Math.pow(T1 / T0, phase);
+      const T = T0 * pow(T1 / T0, phase);
       this.iterations++;
       const prop = this.propose();
       if (!prop) continue;
       const [i, next] = prop;
       const old = this.blocks[i].elems;
       const delta = this.replace(i, next);
-      if (delta <= 0 || this.rng.float() < Math.exp(-delta / T)) {
+      if (delta <= 0 || this.rng.float() < exp(-delta / T)) {
         for (const e of [old, next]) {
           const reps = e.length / this.blocks[i].m;
           for (let x = 0; x < reps; x++) for (let y = 0; y < e.length; y++) if (x !== y) this.updateBad((e[y] - e[x] + this.v) % this.v);

@@ -1,27 +1,40 @@
 /**
- * A seeded search for difference families over an abelian group (pure, deterministic).
- *
- * Used OFFLINE (scripts/find-families.ts) to find the base blocks stored in
- * `DIFFERENCE_FAMILIES` (designs.ts); the generator never runs it. The stored families are
- * unit-tested for their defining property after development (every pair exactly lambda
- * times), so this search only has to be good at finding, not trusted.
+ * Seeded searches for tables invariant under an abelian group (pure, deterministic):
+ * difference families for exact designs (used OFFLINE by scripts/find-families.ts to fill
+ * `SEARCHED_FAMILIES`), and "near" families with every pair count in [lo, hi] (used by the
+ * generator when the cyclic search over Z_v misses the band; see `orbitPlans`).
  *
  * Setting (the Kramer-Mesner idea for a semiregular group): the points are `c` copies of
  * an abelian group G = Z_{g0} x Z_{g1} x ... (point = comp * |G| + element, elements in
  * mixed radix) plus optionally one fixed point inf. G acts by translation and fixes inf.
  * A base block B whose G-part is a union of cosets of a subgroup H has an orbit of
  * |G|/|H| distinct translates (a "short orbit" when H is not trivial). The pairs of the
- * developed design fall into classes:
- *   pure  (i, d):    {(i, x), (i, x + d)},     d != 0
+ * developed table fall into classes:
+ *   pure  (i, d):    {(i, x), (i, x + d)},     d != 0   (the same pairs as (i, -d))
  *   mixed (i<j, d):  {(i, x), (j, x + d)}
  *   inf   (i):       {inf, (i, x)}
- * and the number of developed blocks holding a given pair of class C is
+ * and every pair of a class lies in the same number of developed blocks:
  *   sum over base blocks B of #{ordered (p, q) in B of class C} / |H_B|
- * (H acts freely on those ordered pairs, so the quotient is an integer). The search
- * minimises sum over classes (count - lambda)^2 by moving one coset representative at a
- * time (simulated annealing with restarts); count = lambda everywhere is a design.
+ * (H acts freely on those ordered pairs, so the quotient is an integer). A point of
+ * component i lies in sum over B of |B n comp i| / |H_B| blocks, inf in sum over the
+ * blocks holding it of |G| / |H_B|. So an orbit table is a valid chain table (every node
+ * in r chains) when those sums are r, and its pair spread is the spread of the class counts.
+ *
+ * The search keeps counts scaled by L = lcm |H_B| and minimises
+ *   sum over classes w_C (s_C^2 + P * outside_C) + D * sum_i (deg_i - r L)^2
+ * (w_C proportional to the pairs a class index stands for; with the class totals fixed,
+ * sum w s^2 is least when all counts are equal or within one: proofs-notes/placement-
+ * generator.md) by moving one coset representative at a time (simulated annealing), half
+ * of the moves aimed at a class outside the band. It stops when no class is outside the
+ * band and every degree is r.
  */
 import { Rng } from '../prng';
+import { Draws, IndexedSet } from './search';
+
+/** Cached: global lookups in hot loops are slow under jest's vm context (house rule). */
+const pow = Math.pow;
+const exp = Math.exp;
+const floor = Math.floor;
 
 export interface FamilySlot {
   /** generator of the subgroup H that stabilises the block (0 or absent: trivial, a full orbit) */
@@ -33,7 +46,10 @@ export interface FamilySlot {
 export interface FamilyPlan {
   readonly v: number;
   readonly k: number;
-  readonly lambda: number;
+  /** exact designs: every pair count lambda */
+  readonly lambda?: number;
+  /** near tables: every pair count in [lo, hi] and every node in r blocks (instead of lambda) */
+  readonly band?: { readonly lo: number; readonly hi: number; readonly r: number };
   /** moduli of G (mixed radix, first = most significant) */
   readonly group: readonly number[];
   /** copies of G among the points (default 1) */
@@ -79,120 +95,449 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/**
- * Search for base blocks realising `plan`; undefined if the move budget runs out.
- * Same plan, seed and budget give the same answer.
- */
-export function searchFamily(plan: FamilyPlan, seed: number, maxIterations: number): FamilyFound | undefined {
-  const { k, lambda } = plan;
-  const c = plan.components ?? 1;
-  const n = groupOrder(plan.group);
-  const inf = plan.infinity === true;
-  if (c * n + (inf ? 1 : 0) !== plan.v) throw new RangeError(`plan covers ${c * n + (inf ? 1 : 0)} points, v = ${plan.v}`);
-  const addF = groupAdd(plan.group);
-  const add = new Int32Array(n * n);
-  const neg = new Int32Array(n);
-  for (let x = 0; x < n; x++)
-    for (let y = 0; y < n; y++) {
-      add[x * n + y] = addF(x, y);
-      if (add[x * n + y] === 0) neg[x] = y;
-    }
-  const INF = c * n;
-  // classes: pure i*n + d; mixed base + pairIndex*n + d; inf base2 + i
-  const pairIdx = new Int32Array(c * c).fill(-1);
-  let np = 0;
-  for (let i = 0; i < c; i++) for (let j = i + 1; j < c; j++) pairIdx[i * c + j] = np++;
-  const mixedBase = c * n;
-  const infBase = mixedBase + np * n;
-  const nClasses = infBase + c;
-  const slots = plan.slots.map((s) => {
-    const H = subgroup(plan.group, s.stab ?? 0);
-    const reps = (k - (s.infinity ? 1 : 0)) / H.length;
-    if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`slot with |H| = ${H.length} cannot hold ${k} points`);
-    return { H, reps, inf: s.infinity === true };
-  });
-  if (inf === false && slots.some((s) => s.inf)) throw new RangeError('slot holds inf but the plan has none');
-  const L = slots.reduce((a, s) => (a * s.H.length) / gcd(a, s.H.length), 1);
-  const target = lambda * L;
-  const live = new Uint8Array(nClasses);
-  for (let i = 0; i < c; i++) for (let d = 1; d < n; d++) live[i * n + d] = 1;
-  for (let t = mixedBase; t < infBase; t++) live[t] = 1;
-  if (inf) for (let i = 0; i < c; i++) live[infBase + i] = 1;
-  const count = new Int32Array(nClasses);
-  let cost = 0;
-  for (let t = 0; t < nClasses; t++) if (live[t]) cost += target * target;
+const OUTSIDE_WEIGHT = 6;
+const DEGREE_WEIGHT = 4;
 
-  const rng = new Rng(seed);
-  const expand = (slot: (typeof slots)[number], reps: readonly number[]): number[] => {
-    const pts: number[] = [];
-    for (const p of reps) {
-      const comp = Math.floor(p / n);
-      const x = p % n;
-      for (const h of slot.H) pts.push(comp * n + add[x * n + h]);
+/** Mutable, linear search state: `run` advances it in place (same seed and moves, same state). */
+export class OrbitSearch {
+  iterations = 0;
+  readonly n: number;
+  readonly c: number;
+  private readonly k: number;
+  private readonly INF: number;
+  private readonly add: Int32Array;
+  private readonly sub: Int32Array;
+  private readonly compOf: Int32Array;
+  private readonly elemOf: Int32Array;
+  private readonly pairIdx: Int32Array;
+  private readonly mixedBase: number;
+  private readonly infBase: number;
+  private readonly count: Int32Array;
+  private readonly weight: Int32Array;
+  private readonly live: Uint8Array;
+  private readonly loS: number;
+  private readonly hiS: number;
+  private readonly outW: number;
+  /** per slot: |H|, H's elements, representative count, holds inf, weight L/|H| */
+  private readonly slotO: Int32Array;
+  private readonly slotH: Int32Array[];
+  private readonly slotReps: Int32Array;
+  private readonly slotInf: Uint8Array;
+  private readonly slotW: Int32Array;
+  /** per slot: representatives, and the expanded points (k each) */
+  private readonly reps: Int32Array[];
+  private readonly pts: Int32Array[];
+  private readonly deg: Int32Array;
+  private readonly degTarget: number;
+  private readonly checkDeg: boolean;
+  private readonly badSet: IndexedSet;
+  private readonly rng: Draws;
+  private readonly epoch: number;
+  private readonly tScale: number;
+  private readonly scratch: Int32Array;
+  private readonly oldPts: Int32Array;
+  private cost = 0;
+  private bestBad: number;
+  private bestReps: Int32Array[];
+
+  constructor(readonly plan: FamilyPlan, seed: number, readonly tuning: { t0?: number; t1?: number; epoch?: number } = {}) {
+    const { k } = plan;
+    this.k = k;
+    const c = plan.components ?? 1;
+    this.c = c;
+    const n = groupOrder(plan.group);
+    this.n = n;
+    const inf = plan.infinity === true;
+    if (c * n + (inf ? 1 : 0) !== plan.v) throw new RangeError(`plan covers ${c * n + (inf ? 1 : 0)} points, v = ${plan.v}`);
+    const addF = groupAdd(plan.group);
+    this.add = new Int32Array(n * n);
+    this.sub = new Int32Array(n * n);
+    for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) this.add[x * n + y] = addF(x, y);
+    for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) this.sub[this.add[x * n + y] * n + x] = y; // sub[z*n+x] = z - x
+    this.INF = c * n;
+    this.compOf = new Int32Array(c * n + 1);
+    this.elemOf = new Int32Array(c * n + 1);
+    for (let p = 0; p < c * n; p++) {
+      this.compOf[p] = Math.floor(p / n);
+      this.elemOf[p] = p % n;
     }
-    if (slot.inf) pts.push(INF);
-    return pts;
-  };
-  /** add sign * (L/|H|) for every ordered pair of the block; returns the cost change */
-  const apply = (pts: readonly number[], w: number): number => {
+    this.compOf[this.INF] = -1;
+    this.pairIdx = new Int32Array(c * c).fill(-1);
+    let np = 0;
+    for (let i = 0; i < c; i++) for (let j = i + 1; j < c; j++) this.pairIdx[i * c + j] = np++;
+    this.mixedBase = c * n;
+    this.infBase = this.mixedBase + np * n;
+    const nClasses = this.infBase + c;
+    const slots = plan.slots.map((s) => {
+      const H = subgroup(plan.group, s.stab ?? 0);
+      const reps = (k - (s.infinity ? 1 : 0)) / H.length;
+      if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`slot with |H| = ${H.length} cannot hold ${k} points`);
+      if (s.infinity && !inf) throw new RangeError('slot holds inf but the plan has none');
+      return { H, reps, inf: s.infinity === true };
+    });
+    const L = slots.reduce((a, s) => (a * s.H.length) / gcd(a, s.H.length), 1);
+    const lo = plan.band ? plan.band.lo : plan.lambda!;
+    const hi = plan.band ? plan.band.hi : plan.lambda!;
+    this.loS = lo * L;
+    this.hiS = hi * L;
+    this.outW = OUTSIDE_WEIGHT * L;
+    this.tScale = L * L;
+    this.live = new Uint8Array(nClasses);
+    this.weight = new Int32Array(nClasses);
+    for (let i = 0; i < c; i++)
+      for (let d = 1; d < n; d++) {
+        this.live[i * n + d] = 1;
+        this.weight[i * n + d] = 1;
+      }
+    for (let t = this.mixedBase; t < this.infBase; t++) {
+      this.live[t] = 1;
+      this.weight[t] = 2;
+    }
+    if (inf)
+      for (let i = 0; i < c; i++) {
+        this.live[this.infBase + i] = 1;
+        this.weight[this.infBase + i] = 2;
+      }
+    this.count = new Int32Array(nClasses);
+    this.slotO = Int32Array.from(slots, (s) => s.H.length);
+    this.slotH = slots.map((s) => Int32Array.from(s.H));
+    this.slotReps = Int32Array.from(slots, (s) => s.reps);
+    this.slotInf = Uint8Array.from(slots, (s) => (s.inf ? 1 : 0));
+    this.slotW = Int32Array.from(slots, (s) => L / s.H.length);
+    // the lambda of an exact plan fixes r; a band plan states it
+    const r = plan.band ? plan.band.r : (plan.lambda! * (plan.v - 1)) / (k - 1);
+    this.degTarget = r * L;
+    this.deg = new Int32Array(c);
+    this.checkDeg = c > 1;
+    this.rng = new Draws(new Rng(seed));
+    this.scratch = new Int32Array(k);
+    this.oldPts = new Int32Array(k);
+    this.reps = [];
+    this.pts = [];
+    for (let s = 0; s < slots.length; s++) {
+      const reps = new Int32Array(this.slotReps[s]);
+      const pts = new Int32Array(k);
+      for (;;) {
+        for (let j = 0; j < reps.length; j++) reps[j] = this.rng.below(c) * n + this.rng.below(n);
+        if (this.expandInto(s, reps, pts)) break;
+      }
+      this.reps.push(reps);
+      this.pts.push(pts);
+    }
+    for (let t = 0; t < nClasses; t++) if (this.live[t]) this.cost += this.cell(t, 0);
+    for (let i = 0; i < c; i++) this.cost += this.degCell(0);
+    for (let s = 0; s < slots.length; s++) this.cost += this.apply(s, this.pts[s], 1);
+    this.badSet = new IndexedSet(nClasses);
+    for (let t = 0; t < nClasses; t++) if (this.live[t] && this.isBad(t)) this.badSet.set(t, true);
+    this.epoch = tuning.epoch ?? Math.max(20000, 200 * slots.length * k * k);
+    this.bestBad = this.bad;
+    this.bestReps = this.reps.map((x) => Int32Array.from(x));
+  }
+
+  /** classes outside the band plus components whose nodes are not in r blocks */
+  get bad(): number {
+    let b = this.badSet.size;
+    if (this.checkDeg) for (let i = 0; i < this.c; i++) if (this.deg[i] !== this.degTarget) b++;
+    return b;
+  }
+
+  private cell(t: number, s: number): number {
+    const out = s < this.loS ? this.loS - s : s > this.hiS ? s - this.hiS : 0;
+    return this.weight[t] * (s * s + this.outW * out);
+  }
+
+  private degCell(d: number): number {
+    if (!this.checkDeg) return 0;
+    const e = d - this.degTarget;
+    return DEGREE_WEIGHT * e * e;
+  }
+
+  private isBad(t: number): boolean {
+    const s = this.count[t];
+    return s < this.loS || s > this.hiS;
+  }
+
+  /** Expand slot s's representatives into k points; false if two coincide. */
+  private expandInto(s: number, reps: Int32Array, out: Int32Array): boolean {
+    const n = this.n;
+    const H = this.slotH[s];
+    let m = 0;
+    for (let j = 0; j < reps.length; j++) {
+      const base = this.compOf[reps[j]] * n;
+      const x = this.elemOf[reps[j]];
+      for (let h = 0; h < H.length; h++) out[m++] = base + this.add[x * n + H[h]];
+    }
+    if (this.slotInf[s]) out[m++] = this.INF;
+    for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) if (out[a] === out[b]) return false;
+    return true;
+  }
+
+  private bump(t: number, w: number): number {
+    const before = this.count[t];
+    this.count[t] = before + w;
+    return this.cell(t, before + w) - this.cell(t, before);
+  }
+
+  /** Add sign * (L/|H|) for every ordered pair of the block; returns the cost change. */
+  private apply(s: number, pts: Int32Array, sign: 1 | -1): number {
+    const w = sign * this.slotW[s];
+    const n = this.n;
+    const k = this.k;
     let delta = 0;
-    const bump = (t: number) => {
-      const before = count[t] - target;
-      count[t] += w;
-      const after = count[t] - target;
-      delta += after * after - before * before;
-    };
-    for (const p of pts)
-      for (const q of pts) {
-        if (p === q || q === INF) continue;
-        const cq = Math.floor(q / n);
-        const xq = q % n;
-        if (p === INF) {
-          bump(infBase + cq);
+    for (let a = 0; a < k; a++) {
+      const p = pts[a];
+      if (p !== this.INF) {
+        const ci = this.compOf[p];
+        const before = this.deg[ci];
+        this.deg[ci] = before + w;
+        delta += this.degCell(before + w) - this.degCell(before);
+      }
+      for (let b = 0; b < k; b++) {
+        const q = pts[b];
+        if (a === b || q === this.INF) continue;
+        const cq = this.compOf[q];
+        if (p === this.INF) {
+          delta += this.bump(this.infBase + cq, w);
           continue;
         }
-        const cp = Math.floor(p / n);
-        const d = add[neg[p % n] * n + xq];
-        if (cp === cq) bump(cp * n + d);
-        else if (cp < cq) bump(mixedBase + pairIdx[cp * c + cq] * n + d);
+        const cp = this.compOf[p];
+        const d = this.sub[this.elemOf[q] * n + this.elemOf[p]];
+        if (cp === cq) delta += this.bump(cp * n + d, w);
+        else if (cp < cq) delta += this.bump(this.mixedBase + this.pairIdx[cp * this.c + cq] * n + d, w);
       }
+    }
     return delta;
-  };
-  const distinct = (pts: readonly number[]) => new Set(pts).size === pts.length;
-  const randomPoint = () => rng.below(c) * n + rng.below(n);
-  const state: number[][] = slots.map((s) => {
-    for (;;) {
-      const reps: number[] = [];
-      for (let i = 0; i < s.reps; i++) reps.push(randomPoint());
-      if (distinct(expand(s, reps))) return reps;
-    }
-  });
-  state.forEach((reps, i) => (cost += apply(expand(slots[i], reps), L / slots[i].H.length)));
-  const epoch = Math.max(20000, 200 * slots.length * k * k);
-  let it = 0;
-  while (it < maxIterations) {
-    if (cost === 0) return { baseBlocks: state.map((reps, i) => expand(slots[i], reps).map((p) => (p === INF ? -1 : p))), iterations: it };
-    const phase = (it % epoch) / epoch;
-    const T = 2.0 * Math.pow(0.02 / 2.0, phase) * L * L;
-    it++;
-    const i = rng.below(slots.length);
-    const s = slots[i];
-    const j = rng.below(s.reps);
-    const old = state[i];
-    const next = old.slice();
-    next[j] = rng.below(2) === 0 ? Math.floor(old[j] / n) * n + rng.below(n) : randomPoint();
-    const nextPts = expand(s, next);
-    if (!distinct(nextPts)) continue;
-    const w = L / s.H.length;
-    const oldPts = expand(s, old);
-    const delta = apply(oldPts, -w) + apply(nextPts, w);
-    if (delta <= 0 || rng.float() < Math.exp(-delta / T)) {
-      cost += delta;
-      state[i] = next;
-    } else {
-      apply(nextPts, -w);
-      apply(oldPts, w);
-    }
   }
-  return undefined;
+
+  /** The class of the ordered pair (p, q), or -1 when the pair is counted in the other order. */
+  private classOf(p: number, q: number): number {
+    if (q === this.INF) return -1;
+    const cq = this.compOf[q];
+    if (p === this.INF) return this.infBase + cq;
+    const cp = this.compOf[p];
+    const d = this.sub[this.elemOf[q] * this.n + this.elemOf[p]];
+    if (cp === cq) return cp * this.n + d;
+    if (cp < cq) return this.mixedBase + this.pairIdx[cp * this.c + cq] * this.n + d;
+    return -1;
+  }
+
+  private refreshBad(pts: Int32Array): void {
+    const k = this.k;
+    for (let a = 0; a < k; a++)
+      for (let b = 0; b < k; b++) {
+        if (a === b) continue;
+        const t = this.classOf(pts[a], pts[b]);
+        if (t < 0) continue;
+        this.badSet.set(t, this.isBad(t));
+      }
+  }
+
+  /** A slot and representative index whose block holds a pair of class t (one endpoint's coset), or undefined. */
+  private holder(t: number): [number, number] | undefined {
+    const nSlots = this.reps.length;
+    const start = this.rng.below(nSlots);
+    const k = this.k;
+    for (let u = 0; u < nSlots; u++) {
+      const s = (start + u) % nSlots;
+      const pts = this.pts[s];
+      const o = this.slotO[s];
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b < k; b++) {
+          if (a === b || this.classOf(pts[a], pts[b]) !== t) continue;
+          const ends = [a, b].filter((e) => pts[e] !== this.INF);
+          const e = ends[this.rng.below(ends.length)];
+          return [s, floor(e / o)];
+        }
+    }
+    return undefined;
+  }
+
+  /** A new representative for rep j of slot s (point code), aimed at bad class t if given. */
+  private proposeRep(s: number, j: number, aim: number): number {
+    const n = this.n;
+    const c = this.c;
+    const rng = this.rng;
+    const cur = this.reps[s][j];
+    if (aim >= 0 && this.count[aim] < this.loS) {
+      // create a pair of class `aim` between the new rep and another point of the block
+      const pts = this.pts[s];
+      const o = this.slotO[s];
+      const a = rng.below(this.k);
+      if (pts[a] !== this.INF && floor(a / o) === j) return -1;
+      const other = pts[a];
+      if (aim >= this.infBase) {
+        if (!this.slotInf[s]) return -1;
+        return (aim - this.infBase) * n + rng.below(n);
+      }
+      if (other === this.INF) return -1;
+      const co = this.compOf[other];
+      const xo = this.elemOf[other];
+      if (aim < this.mixedBase) {
+        const i = floor(aim / n);
+        const d = aim % n;
+        if (co !== i) return -1;
+        return i * n + (rng.below(2) === 0 ? this.add[xo * n + d] : this.sub[xo * n + d]);
+      }
+      const m = aim - this.mixedBase;
+      const pi = floor(m / n);
+      const d = m % n;
+      let ci = 0;
+      let cj = 0;
+      for (let a = 0; a < c; a++) for (let b = a + 1; b < c; b++) if (this.pairIdx[a * c + b] === pi) [ci, cj] = [a, b];
+      // class (ci < cj, d): q - p = d with p in ci, q in cj
+      if (co === ci) return cj * n + this.add[xo * n + d];
+      if (co === cj) return ci * n + this.sub[xo * n + d];
+      return -1;
+    }
+    if (rng.below(4) === 0 && c > 1) return rng.below(c) * n + rng.below(n);
+    return this.compOf[cur] * n + rng.below(n);
+  }
+
+  /** Run up to `iterations` moves; stops as soon as nothing is bad. */
+  run(iterations: number): this {
+    const rng = this.rng;
+    const nSlots = this.reps.length;
+    for (let it = 0; it < iterations && this.bad > 0; it++) {
+      const phase = (this.iterations % this.epoch) / this.epoch;
+      const t0 = this.tuning.t0 ?? 5;
+      const T = t0 * pow((this.tuning.t1 ?? 3) / t0, phase) * this.tScale;
+      this.iterations++;
+      let s: number;
+      let j: number;
+      let aim = -1;
+      if (this.badSet.size > 0 && rng.below(2) === 0) {
+        aim = this.badSet.at(rng.below(this.badSet.size));
+        if (this.count[aim] > this.hiS) {
+          // too many: move an endpoint of a pair of class aim elsewhere
+          const h = this.holder(aim);
+          if (!h) continue;
+          [s, j] = h;
+          aim = -1;
+        } else {
+          s = rng.below(nSlots);
+          j = rng.below(this.slotReps[s]);
+        }
+      } else {
+        s = rng.below(nSlots);
+        j = rng.below(this.slotReps[s]);
+      }
+      const q = this.proposeRep(s, j, aim);
+      if (q < 0) continue;
+      const reps = this.reps[s];
+      const old = reps[j];
+      if (q === old) continue;
+      reps[j] = q;
+      if (!this.expandInto(s, reps, this.scratch)) {
+        reps[j] = old;
+        continue;
+      }
+      const cur = this.pts[s];
+      this.oldPts.set(cur);
+      const delta = this.apply(s, cur, -1) + this.apply(s, this.scratch, 1);
+      if (delta <= 0 || rng.float() < exp(-delta / T)) {
+        this.cost += delta;
+        cur.set(this.scratch);
+        this.refreshBad(this.oldPts);
+        this.refreshBad(cur);
+        const b = this.bad;
+        if (b < this.bestBad) {
+          this.bestBad = b;
+          this.bestReps = this.reps.map((x) => Int32Array.from(x));
+        }
+      } else {
+        this.apply(s, this.scratch, -1);
+        this.apply(s, cur, 1);
+        reps[j] = old;
+      }
+    }
+    return this;
+  }
+
+  /** The best base blocks seen (fewest bad classes): points as comp * |G| + g, inf as -1. */
+  best(): { baseBlocks: number[][]; bad: number } {
+    const out: number[][] = [];
+    const reps = this.bad <= this.bestBad ? this.reps : this.bestReps;
+    const pts = new Int32Array(this.k);
+    reps.forEach((r, s) => {
+      this.expandInto(s, r, pts);
+      out.push(Array.from(pts, (p) => (p === this.INF ? -1 : p)));
+    });
+    return { baseBlocks: out, bad: Math.min(this.bad, this.bestBad) };
+  }
+}
+
+/** Exact families (offline): base blocks with every class count lambda, or undefined when the budget runs out. */
+export function searchFamily(plan: FamilyPlan, seed: number, maxIterations: number): FamilyFound | undefined {
+  const s = new OrbitSearch(plan, seed).run(maxIterations);
+  if (s.bad > 0) return undefined;
+  return { baseBlocks: s.best().baseBlocks, iterations: s.iterations };
+}
+
+/**
+ * Orbit plans for a near table (every pair count in [floor(mean), ceil(mean)], every node
+ * in r chains) on v = c * n (+ 1 fixed point) points under G = Z_n, for c = 1..maxComponents,
+ * without and with inf. Each plan lists full orbits plus short orbits (a block fixed by the
+ * subgroup of order o | gcd(n, k - [inf in block]), n/o translates) and inf blocks, with
+ * the right number of chains b = v*r/k and inf in exactly r of them. Z_v without inf is
+ * left out (that is the cyclic search of cyclic.ts). Plans come simplest first.
+ */
+export function orbitPlans(v: number, k: number, r: number, maxComponents = 4, maxSpecial = 4): FamilyPlan[] {
+  const b = (v * r) / k;
+  const mean = (r * (k - 1)) / (v - 1);
+  const band = { lo: Math.floor(mean + 1e-9), hi: Math.ceil(mean - 1e-9), r };
+  const out: { plan: FamilyPlan; special: number }[] = [];
+  for (let c = 1; c <= maxComponents; c++)
+    for (const inf of [false, true]) {
+      if (c === 1 && !inf) continue;
+      const n = (v - (inf ? 1 : 0)) / c;
+      if (!Number.isInteger(n) || n < 2) continue;
+      const types: { o: number; inf: boolean }[] = [];
+      for (const ib of inf ? [false, true] : [false])
+        for (let o = 1; o <= k; o++) if (n % o === 0 && (k - (ib ? 1 : 0)) % o === 0 && !(o === 1 && !ib)) types.push({ o, inf: ib });
+      const counts = new Array(types.length).fill(0);
+      const rec = (t: number, special: number, blocks: number, infBlocks: number) => {
+        if (blocks > b || infBlocks > r) return;
+        if (t === types.length) {
+          const rest = b - blocks;
+          if (rest % n !== 0 || (inf && infBlocks !== r)) return;
+          const slots: FamilySlot[] = [];
+          for (let i = 0; i < rest / n; i++) slots.push({});
+          types.forEach((ty, i) => {
+            for (let m = 0; m < counts[i]; m++) slots.push({ stab: ty.o === 1 ? 0 : n / ty.o, infinity: ty.inf });
+          });
+          if (slots.length > 0) out.push({ plan: { v, k, band, group: [n], components: c, infinity: inf, slots }, special });
+          return;
+        }
+        const ty = types[t];
+        const per = n / ty.o;
+        const cap = ty.inf ? Math.floor(r / per) : maxSpecial - special;
+        for (let m = 0; m <= cap; m++) {
+          counts[t] = m;
+          rec(t + 1, special + (ty.inf ? 0 : m), blocks + m * per, infBlocks + (ty.inf ? m * per : 0));
+        }
+        counts[t] = 0;
+      };
+      rec(0, 0, 0, 0);
+    }
+  out.sort((a, c2) => (a.plan.components ?? 1) - (c2.plan.components ?? 1) || a.special - c2.special || a.plan.slots.length - c2.plan.slots.length);
+  return out.map((x) => x.plan);
+}
+
+/**
+ * Develop a plan's base blocks (as `OrbitSearch.best` returns them) into b blocks for a
+ * cyclic group G = Z_n: a slot whose block is fixed by H = <n/o> takes the translates by
+ * 0..n/o-1 (one per coset of H), a full slot all n translates; inf (-1) is point v-1.
+ * Repeated blocks are kept (a multiset), which is what the class counts assume.
+ */
+export function developPlan(plan: FamilyPlan, baseBlocks: readonly (readonly number[])[]): Int32Array {
+  if (plan.group.length !== 1) throw new RangeError('developPlan: cyclic groups only');
+  const n = plan.group[0];
+  const k = plan.k;
+  const out: number[] = [];
+  plan.slots.forEach((slot, s) => {
+    const o = slot.stab ? subgroup(plan.group, slot.stab).length : 1;
+    for (let g = 0; g < n / o; g++) for (const p of baseBlocks[s]) out.push(p < 0 ? plan.v - 1 : Math.floor(p / n) * n + ((p % n) + g) % n);
+  });
+  if (out.length % k !== 0) throw new RangeError('developPlan: ragged blocks');
+  return Int32Array.from(out);
 }

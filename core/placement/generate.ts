@@ -14,7 +14,8 @@
 import { StepResult } from '../types';
 import { ChainTable, TableParams, chainCount, PlacementError, placementError, validateParams } from './params';
 import { findDesign } from './designs';
-import { CyclicSearch, cyclicPlan, developCyclic } from './cyclic';
+import { CyclicBlock, CyclicPlan, CyclicSearch, cyclicPlan, developCyclic } from './cyclic';
+import { FamilyPlan, OrbitSearch, developPlan, orbitPlans } from './familysearch';
 import { PairSearch, checkStructure } from './search';
 import { balancePositions, positionsBalanced } from './positions';
 import { pairStats, unflatten } from './analysis';
@@ -49,6 +50,28 @@ export interface GenerateOptions {
 const NONEXISTENT: readonly [number, number, number][] = [[15, 5, 2]];
 
 /**
+ * Parameter sets where spread <= 1 is impossible by a structural argument beyond the
+ * counting bound (proofs-notes/placement-generator.md, item 4b; the (22,5,5) reduction is
+ * re-checked by exhaustive search in test/core/placement/impossible.test.ts).
+ */
+const NO_NEAR_TABLE: readonly { readonly v: number; readonly k: number; readonly r: number; readonly reason: string }[] = [
+  {
+    v: 20,
+    k: 5,
+    r: 5,
+    reason:
+      'pair counts in {1,2} would make every two of the 20 chains meet and force two disjoint rows in an orthogonal array OA(4,3,2), which has none (proofs-notes/placement-generator.md 4b)',
+  },
+  {
+    v: 22,
+    k: 5,
+    r: 5,
+    reason:
+      'pair counts in {0,1} reduce to 12 derangements of 5 points, pairwise agreeing in at most one place, using every off-diagonal cell 3 times; exhaustive search finds none (proofs-notes/placement-generator.md 4b)',
+  },
+];
+
+/**
  * A counting obstruction to spread <= 1 (no domains). Count triples (point pair, block
  * pair) with both points in both blocks: sum over point pairs of C(c,2) equals sum over
  * block pairs of C(I,2), I = |B_i n B_j|. The blocks' intersections sum to v*C(r,2) over
@@ -75,6 +98,8 @@ export function spreadOneImpossible(p: TableParams): string | undefined {
     return `counting bound: with pair counts in {${lo},${lo + 1}} the sum of C(count,2) is ${s2}, but ${b} chains with ${S1} incidences between chain pairs force at least ${minS2}`;
   if (lo * P === T && lo >= 1 && b < v) return `Fisher's inequality: a 2-(${v},${k},${lo}) design needs b >= v, but b = ${b}`;
   if (lo * P === T && NONEXISTENT.some(([a, c, l]) => a === v && c === k && l === lo)) return `no 2-(${v},${k},${lo}) design exists (Nandi 1946)`;
+  const known = NO_NEAR_TABLE.find((x) => x.v === v && x.k === k && x.r === r);
+  if (known) return known.reason;
   return undefined;
 }
 
@@ -105,7 +130,31 @@ export function checkDomains(p: TableParams, domainOf: Int32Array): Either<Place
 }
 
 type Phase =
-  | { readonly kind: 'cyclic'; readonly search: CyclicSearch; readonly budget: number; readonly labels: Int32Array }
+  | {
+      readonly kind: 'cyclic';
+      readonly search: CyclicSearch;
+      /** moves for this run; the phase restarts with a new seed until `end` total moves */
+      readonly slice: number;
+      readonly end: number;
+      readonly restart: number;
+      readonly spent: number;
+      readonly plan: CyclicPlan;
+      readonly forbidMod: number;
+      readonly labels: Int32Array;
+      readonly best?: { readonly blocks: CyclicBlock[]; readonly bad: number };
+    }
+  | {
+      readonly kind: 'orbit';
+      readonly search: OrbitSearch;
+      readonly attempts: readonly { readonly plan: FamilyPlan; readonly seed: number }[];
+      readonly index: number;
+      readonly slice: number;
+      readonly end: number;
+      readonly spent: number;
+      /** where the pair-level search starts if no orbit table is found */
+      readonly start: Int32Array;
+      readonly startMethod: string;
+    }
   | { readonly kind: 'pair'; readonly search: PairSearch; readonly method: string; readonly original?: Int32Array }
   | { readonly kind: 'done'; readonly result: GenerateResult };
 
@@ -185,7 +234,9 @@ export function startGeneration(p: TableParams, opts: GenerateOptions): GenState
   if (plan && labels) {
     const D = opts.domainOf ? new Set(opts.domainOf).size : 0;
     const search = new CyclicSearch(v, k, r, plan, opts.seed, D);
-    return { ...base, phase: { kind: 'cyclic', search, labels, budget: Math.min(Math.floor(budget / 3), 100_000 + 1000 * v) } };
+    const slice = Math.min(Math.floor(budget / 4), 100_000 + 1000 * v);
+    const end = Math.min(Math.floor(budget / 4), CYCLIC_RESTARTS * slice);
+    return { ...base, phase: { kind: 'cyclic', search, slice, end, restart: 0, spent: 0, plan, forbidMod: D, labels } };
   }
   const order: number[] = [];
   for (let x = 0; x < v; x++) order.push(x);
@@ -193,8 +244,51 @@ export function startGeneration(p: TableParams, opts: GenerateOptions): GenState
     const dom = opts.domainOf;
     order.sort((a, c) => dom[a] - dom[c] || a - c);
   }
-  const search = new PairSearch({ v, k, r, chains: stripedDeal(p, order), domainOf: opts.domainOf, seed: opts.seed ^ 0x5bd1e995 });
-  return { ...base, phase: { kind: 'pair', search, method: opts.domainOf ? 'local search (failure domains)' : 'local search' } };
+  return afterCyclic(base, stripedDeal(p, order), opts.domainOf ? 'local search (failure domains)' : 'local search', 0);
+}
+
+/** Runs of the cyclic search (each with its own seed) before moving on. */
+const CYCLIC_RESTARTS = 4;
+/** Moves per orbit-search attempt (one plan, one seed). */
+const ORBIT_SLICE = 150_000;
+/** Orbit plans tried (simplest first), each with this many seeds. */
+const ORBIT_PLANS = 16;
+const ORBIT_SEEDS = 3;
+/** Seed of the i-th restart (the first is the caller's seed). */
+const restartSeed = (seed: number, i: number) => (i === 0 ? seed : (seed + Math.imul(i, 0x9e3779b9)) | 0);
+
+/**
+ * After the cyclic search (or without one): the orbit searches over c x Z_n (+ inf) when
+ * there are no failure domains and a plan exists, else the pair-level search from `start`.
+ */
+function afterCyclic(base: Omit<GenState, 'phase'>, start: Int32Array, startMethod: string, spent: number): GenState {
+  const { params: p, opts, budget } = base;
+  const orbitBudget = Math.floor(budget / 2);
+  if (!opts.domainOf && p.v <= 2000 && orbitBudget > 0) {
+    const plans = orbitPlans(p.v, p.k, p.r, 8).slice(0, ORBIT_PLANS);
+    const attempts: { plan: FamilyPlan; seed: number }[] = [];
+    for (let round = 0; round < ORBIT_SEEDS; round++) for (const plan of plans) attempts.push({ plan, seed: restartSeed(opts.seed ^ 0x2545f491, round) });
+    if (attempts.length > 0) {
+      const slice = Math.min(ORBIT_SLICE, orbitBudget);
+      const search = new OrbitSearch(attempts[0].plan, attempts[0].seed);
+      return { ...base, phase: { kind: 'orbit', search, attempts, index: 0, slice, end: spent + orbitBudget, spent, start, startMethod } };
+    }
+  }
+  return pairPhase(base, start, startMethod, spent);
+}
+
+function pairPhase(base: Omit<GenState, 'phase'>, start: Int32Array, startMethod: string, spent: number): GenState {
+  const { params: p, opts } = base;
+  const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains: start, domainOf: opts.domainOf, seed: opts.seed ^ 0x5bd1e995 });
+  search.iterations = spent;
+  const local = opts.domainOf ? ' (failure domains)' : '';
+  const method = startMethod.startsWith('local search') ? startMethod : `${startMethod} + local search${local}`;
+  return { ...base, phase: { kind: 'pair', search, method } };
+}
+
+function describePlan(plan: FamilyPlan): string {
+  const c = plan.components ?? 1;
+  return `${plan.slots.length} base blocks over ${c > 1 ? `${c} x ` : ''}Z_${plan.group[0]}${plan.infinity ? ' + inf' : ''}`;
 }
 
 /** Targets of the original chains whose node changed (order within a chain does not move data). */
@@ -260,22 +354,54 @@ export function stepGeneration(state: GenState, input: GenInput): StepResult<Gen
   const stop = input.kind === 'stop';
   if (ph.kind === 'cyclic') {
     const s = ph.search;
-    if (!stop) s.run(Math.min(input.iterations, Math.max(0, ph.budget - s.iterations)));
+    if (!stop) s.run(Math.min(input.iterations, Math.max(0, ph.slice - s.iterations)));
     const res = s.result();
-    if (res.bad === 0 || stop || s.iterations >= ph.budget) {
-      const chains = Int32Array.from(developCyclic(p.v, res.blocks).flat(), (label) => ph.labels[label]);
-      if (res.bad === 0 || stop) {
-        const dom = state.opts.domainOf ? ', domains as residues' : '';
-        const result = finish(p, state.opts, chains, `cyclic: ${res.blocks.length} base blocks over Z_${p.v}${dom}, searched`, s.iterations, stop && res.bad > 0);
-        return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
-      }
-      // hand over to the pair-level search, started from the cyclic table
-      const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, domainOf: state.opts.domainOf, seed: state.opts.seed ^ 0x5bd1e995 });
-      search.iterations = s.iterations;
-      const next: GenState = { ...state, phase: { kind: 'pair', search, method: `cyclic start + local search${state.opts.domainOf ? ' (failure domains)' : ''}` } };
+    const total = ph.spent + s.iterations;
+    const dom = state.opts.domainOf ? ', domains as residues' : '';
+    const develop = (blocks: CyclicBlock[]) => Int32Array.from(developCyclic(p.v, blocks).flat(), (label) => ph.labels[label]);
+    if (res.bad === 0) {
+      const result = finish(p, state.opts, develop(res.blocks), `cyclic: ${res.blocks.length} base blocks over Z_${p.v}${dom}, searched`, total, false);
+      return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
+    }
+    if (!stop && s.iterations < ph.slice) return [state, [progress(state)]];
+    const best = !ph.best || res.bad < ph.best.bad ? res : ph.best;
+    if (stop) {
+      const result = finish(p, state.opts, develop(best.blocks), `cyclic: ${best.blocks.length} base blocks over Z_${p.v}${dom}, searched`, total, true);
+      return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
+    }
+    if (ph.slice > 0 && total + ph.slice <= ph.end) {
+      // restart the cyclic search with the next seed
+      const restart = ph.restart + 1;
+      const search = new CyclicSearch(p.v, p.k, p.r, ph.plan, restartSeed(state.opts.seed, restart), ph.forbidMod);
+      const next: GenState = { ...state, phase: { ...ph, search, restart, spent: total, best } };
       return [next, [progress(next)]];
     }
-    return [state, [progress(state)]];
+    const next = afterCyclic(state, develop(best.blocks), 'cyclic start', total);
+    return [next, [progress(next)]];
+  }
+  if (ph.kind === 'orbit') {
+    const s = ph.search;
+    if (!stop) s.run(Math.min(input.iterations, Math.max(0, ph.slice - s.iterations)));
+    const total = ph.spent + s.iterations;
+    if (s.bad === 0) {
+      const plan = ph.attempts[ph.index].plan;
+      const chains = developPlan(plan, s.best().baseBlocks);
+      const result = finish(p, state.opts, chains, `orbits: ${describePlan(plan)}, searched`, total, false);
+      return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
+    }
+    if (stop) {
+      const result = finish(p, state.opts, ph.start, ph.startMethod, total, true);
+      return [{ ...state, phase: { kind: 'done', result } }, [{ kind: 'finished', result }]];
+    }
+    if (s.iterations < ph.slice) return [state, [progress(state)]];
+    const index = ph.index + 1;
+    if (index < ph.attempts.length && total + ph.slice <= ph.end) {
+      const search = new OrbitSearch(ph.attempts[index].plan, ph.attempts[index].seed);
+      const next: GenState = { ...state, phase: { ...ph, search, index, spent: total } };
+      return [next, [progress(next)]];
+    }
+    const next = pairPhase(state, ph.start, ph.startMethod, total);
+    return [next, [progress(next)]];
   }
   const s = ph.search;
   if (!stop) s.run(Math.min(input.iterations, Math.max(0, state.budget - s.iterations)));
@@ -295,7 +421,8 @@ export function startSearchFrom(p: TableParams, opts: GenerateOptions, chains: I
 function progress(state: GenState): GenEffect {
   const ph = state.phase;
   if (ph.kind === 'done') return { kind: 'finished', result: ph.result };
-  return { kind: 'progress', iterations: ph.search.iterations, budget: state.budget, bad: ph.search.bad, phase: ph.kind };
+  const iterations = ph.kind === 'pair' ? ph.search.iterations : ph.spent + ph.search.iterations;
+  return { kind: 'progress', iterations, budget: state.budget, bad: ph.search.bad, phase: ph.kind };
 }
 
 /** Run the machine to completion (no time limit). */

@@ -17,6 +17,11 @@
 import { Rng } from '../prng';
 import { invariant } from '../types';
 
+/** Cached: global lookups in hot loops are slow under jest's vm context (house rule). */
+const pow = Math.pow;
+const exp = Math.exp;
+const floor = Math.floor;
+
 /**
  * Small uniform integers from core/prng's generator, 16 bits at a time by multiply-shift
  * (bias below n / 2^16, harmless for a search heuristic); larger n use Rng.below. Halves
@@ -338,7 +343,7 @@ export class PairSearch {
     }
     if (this.badN > 0 && rng.below(8) !== 0) {
       const p = this.badSet.at(rng.below(this.badN));
-      const x = Math.floor(p / this.v);
+      const x = floor(p / this.v);
       const y = p % this.v;
       const c = this.count[p];
       if (this.eligible(x, y) && c < this.lo) {
@@ -377,14 +382,14 @@ export class PairSearch {
       const polishing = this.badN === 0;
       if (polishing) this.polishLeft--;
       const phase = (this.iterations % this.epochLen) / this.epochLen;
-      const T = polishing ? 0 : T0 * Math.pow(T1 / T0, phase);
+      const T = polishing ? 0 : T0 * pow(T1 / T0, phase);
       this.iterations++;
       const prop = this.propose(polishing);
       if (!prop) continue;
       const [s1, s2] = prop;
       if (!this.legal(s1, s2)) continue;
       const delta = this.swap(s1, s2);
-      if (delta <= 0 || (T > 0 && this.rng.float() < Math.exp(-delta / T))) {
+      if (delta <= 0 || (T > 0 && this.rng.float() < exp(-delta / T))) {
         this.cost += delta;
         this.afterAccept(s1, s2);
         if (polishing && this.badN > 0) {

@@ -75,6 +75,41 @@ describe('generator: near-balanced tables elsewhere', () => {
     expect(run(777)).toBe(run(100_000));
   });
 
+  test('chunking does not matter through cyclic restarts and the orbit phase either; an orbit table is a valid near table', () => {
+    const p = { v: 24, k: 4, r: 7 }; // Z_24 misses the band; 2 x Z_12 orbits reach it
+    const run = (chunk: number) => {
+      let st = startGeneration(p, { seed: 1 });
+      const phases = new Set<string>();
+      for (;;) {
+        const [next, eff] = stepGeneration(st, { kind: 'run', iterations: chunk });
+        st = next;
+        for (const e of eff) if (e.kind === 'progress') phases.add(e.phase);
+        const fin = eff.find((e) => e.kind === 'finished');
+        if (fin && fin.kind === 'finished') return { result: fin.result, phases: [...phases].sort() };
+      }
+    };
+    const a = run(5_003);
+    const b = run(1_000_000);
+    expect(JSON.stringify(a.result)).toBe(JSON.stringify(b.result));
+    expect(a.phases).toEqual(['cyclic', 'orbit']);
+    expect(a.result.method).toMatch(/^orbits: .* over 2 x Z_12, searched$/);
+    expect([a.result.status, a.result.spread]).toEqual(['near', 1]);
+    expectStructure(a.result.table);
+  });
+
+  test('a stop during the orbit phase returns the cyclic start, valid and marked stopped', () => {
+    const p = { v: 24, k: 4, r: 7 };
+    let st = startGeneration(p, { seed: 1 });
+    for (let i = 0; i < 1000 && st.phase.kind !== 'orbit'; i++) [st] = stepGeneration(st, { kind: 'run', iterations: 50_000 });
+    expect(st.phase.kind).toBe('orbit');
+    const [, eff] = stepGeneration(st, { kind: 'stop' });
+    const fin = eff.find((e) => e.kind === 'finished');
+    if (fin?.kind !== 'finished') throw new Error('no result');
+    expectStructure(fin.result.table);
+    expect(fin.result.stopped).toBe(true);
+    expect(fin.result.method).toBe('cyclic start');
+  });
+
   test('a stop input ends the search at once with the best table so far, marked stopped when off the band', () => {
     let st = startGeneration({ v: 40, k: 5, r: 10 }, { seed: 1 });
     [st] = stepGeneration(st, { kind: 'run', iterations: 10 });
