@@ -98,7 +98,9 @@ export { validateParams, chainCount, pairMean, threeFsTargetsPerNode, NODES_MAX 
 export type { TableParams, ChainTable, PlacementError } from './core/placement/params';
 export { generateTable, startGeneration, stepGeneration, runToEnd, checkDomains, spreadOneImpossible, defaultBudget } from './core/placement/generate';
 export type { GenerateResult, GenerateOptions, TableStatus } from './core/placement/generate';
-export { findDesign, stsBose, stsSkolem, projectiveGeometry, affineGeometry, hermitianUnital, DIFFERENCE_FAMILIES, unionDesigns } from './core/placement/designs';
+export { findDesign, stsBose, stsSkolem, projectiveGeometry, affineGeometry, hermitianUnital, DIFFERENCE_FAMILIES, unionDesigns, developFamily, isDesign } from './core/placement/designs';
+export { OrbitSearch, orbitPlans, developPlan, searchFamily } from './core/placement/familysearch';
+export type { FamilyPlan, FamilySlot } from './core/placement/familysearch';
 export type { Design, DifferenceFamily } from './core/placement/designs';
 export { galoisField, primePower } from './core/placement/gf';
 export type { GaloisField } from './core/placement/gf';
