@@ -95,6 +95,8 @@ const DATA = 'data';
 const RECORD_HEAD = 8;
 const EMPTY_REF: FileRef = { file: 0, len: 0 };
 const EMPTY = new Uint8Array(0);
+/** Data file descriptors kept open for overwriting in place. */
+const OPEN_DATA_FILES_MAX = 128;
 
 /** Thrown when a CRC-valid record fails its codec: not a torn write but a bug or a foreign file; names the field. */
 export class StoreCorrupt extends Error {
@@ -236,6 +238,8 @@ export class FileChunkStore implements ChunkStore {
   private free: FreeFile[] = [];
   /** Files taken from `free` for the group being written: their length before the overwrite. */
   private readonly reusing = new Map<number, number>();
+  /** Open descriptors of recently written data files, least recently written first. */
+  private readonly fds = new Map<number, number>();
   private writing: Promise<void> | undefined;
   private log: fs.promises.FileHandle | undefined;
   private logBytes = 0;
@@ -473,6 +477,28 @@ export class FileChunkStore implements ChunkStore {
     return { ...base, pending };
   }
 
+  /**
+   * Keep a data file's descriptor open for its next overwrite (an open and a close are two
+   * thread-pool round trips per version); the least recently written beyond
+   * OPEN_DATA_FILES_MAX are closed.
+   */
+  private keepOpen(file: number, fd: number): void {
+    this.fds.set(file, fd);
+    if (this.fds.size <= OPEN_DATA_FILES_MAX) return;
+    for (const [f, old] of this.fds) {
+      this.fds.delete(f);
+      fs.close(old, () => undefined);
+      break;
+    }
+  }
+
+  /** Close every cached data file descriptor. */
+  private async closeFds(): Promise<void> {
+    const fds = [...this.fds.values()];
+    this.fds.clear();
+    await Promise.all(fds.map((fd) => new Promise<void>((r) => fs.close(fd, () => r()))));
+  }
+
   /** A number for a new data file: a freed file to overwrite (last freed first), else a new one. */
   private fileFor(): number {
     const f = this.free.pop();
@@ -491,10 +517,16 @@ export class FileChunkStore implements ChunkStore {
     const oldSize = this.reusing.get(file);
     this.reusing.delete(file);
     const sync = this.policy === 'always';
+    const cached = this.fds.get(file);
+    if (cached !== undefined) this.fds.delete(file);
     return new Promise<void>((resolve, reject) => {
-      fs.open(path.join(this.dataDir, dataName(file)), oldSize === undefined ? 'wx' : 'r+', (e, fd) => {
+      const opened = (e: Error | null, fd: number) => {
         if (e) return reject(e);
-        const finish = (err: Error | null) => fs.close(fd, (e2) => (err ?? e2 ? reject(err ?? e2) : resolve()));
+        const finish = (err: Error | null) => {
+          if (err) return fs.close(fd, () => reject(err));
+          this.keepOpen(file, fd);
+          resolve();
+        };
         const afterWrite = () => {
           if (!sync) return finish(null);
           fs.fdatasync(fd, (e3) => {
@@ -510,7 +542,9 @@ export class FileChunkStore implements ChunkStore {
           fs.write(fd, bytes, off, bytes.length - off, off, (e5, n) => (e5 ? finish(e5) : writeFrom(off + n)));
         };
         writeFrom(0);
-      });
+      };
+      if (cached !== undefined) opened(null, cached);
+      else fs.open(path.join(this.dataDir, dataName(file)), oldSize === undefined ? 'wx' : 'r+', opened);
     }).then(() => {
       this.ctr.bytesWritten += bytes.length;
       if (oldSize === undefined) this.ctr.filesCreated++;
@@ -598,6 +632,12 @@ export class FileChunkStore implements ChunkStore {
   }
 
   private async deleteFiles(files: readonly number[]): Promise<void> {
+    for (const f of files) {
+      const fd = this.fds.get(f);
+      if (fd === undefined) continue;
+      this.fds.delete(f);
+      fs.close(fd, () => undefined);
+    }
     // unlink, not rm({force}): rm stats first, one more thread-pool round trip per 1 MiB write
     await Promise.all(files.map((f) => fs.promises.unlink(path.join(this.dataDir, dataName(f))).catch(ignoreMissing)));
   }
@@ -606,8 +646,8 @@ export class FileChunkStore implements ChunkStore {
     const fh = this.log!;
     let off = 0;
     while (off < buf.length) {
-      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-      off += bytesWritten;
+      // the callback API on the handle's descriptor: no FileHandle promise machinery per record
+      off += await new Promise<number>((resolve, reject) => fs.write(fh.fd, buf, off, buf.length - off, null, (e, n) => (e ? reject(e) : resolve(n))));
     }
     this.logBytes += buf.length;
     this.ctr.bytesWritten += buf.length;
@@ -675,6 +715,7 @@ export class FileChunkStore implements ChunkStore {
     const free = this.free;
     this.free = [];
     await this.deleteFiles(free.map((f) => f.file));
+    await this.closeFds();
     await this.log?.close();
     this.log = undefined;
   }
@@ -687,6 +728,7 @@ export class FileChunkStore implements ChunkStore {
   async crash(): Promise<void> {
     this.failed ??= new StoreClosed('store crashed');
     while (this.writing) await this.writing;
+    await this.closeFds();
     await this.log?.close();
     this.log = undefined;
   }
