@@ -1,6 +1,6 @@
 /**
  * One storage target of bench/adapters.ts as a child process: argv = id, dir, fsync.
- * IPC: sends {port} once listening; receives {peers} (PeerId -> endpoint) and answers {ok};
+ * IPC: sends {port, execArgv} once listening; receives {peers} (PeerId -> endpoint) and answers {ok};
  * {stop} closes the transport and the store and exits. Not a benchmark module itself.
  */
 import { Endpoint } from '../adapters/transport/types';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     if (m.stop) void t.stop().then(() => process.exit(0));
   });
-  process.send!({ port: t.t.endpoint!.port });
+  process.send!({ port: t.t.endpoint!.port, execArgv: process.execArgv });
 }
 
 if (require.main === module) void main();
