@@ -174,6 +174,6 @@ export type { FeedState, MembershipInput } from './core/swim/feed';
 // ---- recovery sync and the whole-system model
 export { RECOVERY_MUTANTS, RECOVERY_MUTANT_NAMES, planSync, sendReason, compareCommitted } from './core/chain/recovery';
 export type { RecoveryMutant, SyncPlan, ReplicaVersions } from './core/chain/recovery';
-export { systemModel, DEFAULT_SYSTEM_CONFIG, encodeSystemState } from './core/check/system-model';
-export type { SystemCheckConfig, SystemState, SystemAction } from './core/check/system-model';
+export { systemModel, systemReferenceModel, DEFAULT_SYSTEM_CONFIG, encodeSystemState } from './core/check/system-model';
+export type { SystemCheckConfig, SystemState, SystemAction, SystemTuple, SystemInternStats } from './core/check/system-model';
 export { ChunkMeta, SyncStart, SyncDump, SyncRemove, SyncChunk, SyncAck, SyncMessage } from './spec/sync';

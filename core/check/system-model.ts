@@ -27,21 +27,33 @@
  * replicas are identical), INV-LIN (the client history is linearizable once every
  * operation returned). Liveness goal LIVE-SYS-SERVING: every planned operation returned,
  * every live target SERVING and clean, nothing in flight.
+ *
+ * Two models of the same state space: `systemReferenceModel` steps whole `SystemState`s and
+ * fingerprints `encodeSystemState` strings (direct, slow; scenario tests drive it);
+ * `systemModel` steps int tuples of interned components with memoised machine steps
+ * (proofs-notes/explorer.md "Interned states"; 25-70x faster on the bounded rows of
+ * proofs-notes/system-check.md) and replays every counterexample through the reference.
  */
 import { isLeft } from 'fp-ts/Either';
-import { ChunkId, chainId, chunkId, nodeId, targetId } from '../../spec/ids';
+import { ChunkId, NodeId, TargetId, chainId, chunkId, clientId, nodeId, targetId } from '../../spec/ids';
 import { Address, ClientMessage, CraqMessage, DirtyReadPolicy, TargetMessage } from '../../spec/craq';
 import { RoutingTable } from '../../spec/routing';
-import { SyncMessage } from '../../spec/sync';
+import { SyncDone, SyncMessage } from '../../spec/sync';
 import { chainViolation } from '../../spec/chain';
 import { InvariantViolation } from '../types';
+import { PMap } from '../pmap';
 import { ManagerConfig, ManagerState, chainOf, createManager, encodeManager, routingTable, step as managerStep } from '../chain/manager';
 import { ChainManagerMutant } from '../chain/transition';
 import { RecoveryMutant } from '../chain/recovery';
 import { LeaseMutant, fence } from '../chain/lease';
 import {
   ClusterConfig,
+  ClusterEvent,
+  ClusterResult,
   ClusterState,
+  HistoryOp,
+  InFlight,
+  SyncInFlight,
   addressKey,
   crash,
   createCluster,
@@ -54,13 +66,15 @@ import {
   timeoutNode,
 } from '../craq/cluster';
 import { DEFAULT_TARGET_CONFIG, TargetState, ChunkReplica } from '../craq/target';
-import { ClientState, DEFAULT_CLIENT_CONFIG, ReadPolicy } from '../craq/client';
+import { ClientState, DEFAULT_CLIENT_CONFIG, OpResult, ReadPolicy } from '../craq/client';
 import { CraqMutant } from '../craq/mutants';
 import { describeMsg } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
 import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
-import { cached, replyStr, tagStr } from './encoding';
+import { cached, makeCache, replyStr, tagStr } from './encoding';
+import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
+import { LinVerdicts } from './lin-memo';
 
 export interface SystemCheckConfig {
   /** Chain length. */
@@ -387,7 +401,13 @@ function replicaStrShort(r: ChunkReplica | undefined): string {
 
 // ---------------------------------------------------------------- the model
 
-export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, SystemAction> {
+/**
+ * The reference model: every state a whole `SystemState` (cluster + manager + counters),
+ * every successor a whole-system step, every fingerprint a hash of `encodeSystemState`.
+ * Slow but direct; `systemModel` (the interned model, below) explores the same state space
+ * (test/core/check/system-interned.test.ts) and replays its counterexamples through this one.
+ */
+export function systemReferenceModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, SystemAction> {
   const layout = [{ id: CHAIN, targets: Array.from({ length: cfg.replicas }, (_, i) => ({ target: targetId(i + 1), node: nodeId(i + 1) })) }];
   const mcfg: ManagerConfig = { ...MANAGER, mutant: cfg.managerMutant, checkInvariants: false };
   const created = createManager(mcfg, layout, 0);
@@ -577,4 +597,989 @@ export function describeSystemStep(before: SystemState, a: SystemAction, after: 
       break;
   }
   return `${what.padEnd(66)} => ${versions(after)}`;
+}
+
+// ---------------------------------------------------------------- the interned model
+
+/**
+ * A state of the interned model: a tuple of small ints. With R targets and C clients:
+ * [0, R) target state ids, [R, R+C) client state ids, then the manager state id, the up
+ * bitmask, the armed-timer bitmask (bit i: target slot i; bit R+j: client j), the cut bitmask,
+ * the history id, the fault budgets spent (failures | early << 8 | suspicions << 16), the
+ * id of the syncDone reports waiting for the manager (an ordered list), the id of the
+ * routing table clients and restarting targets fetch (payload: the reference leaves it out
+ * of its encoding, being the manager's table), the number of CRAQ messages in flight, those
+ * message ids in send order, and from there to the end the sync message ids in send order.
+ */
+export type SystemTuple = ArrayLike<number>;
+
+/** How much the interned model holds (bench and tests). */
+export interface SystemInternStats {
+  readonly targets: number;
+  readonly clients: number;
+  readonly managers: number;
+  readonly messages: number;
+  readonly syncMessages: number;
+  readonly histories: number;
+  /** Memoised machine steps (each ran the real machine once): targets and clients, and the manager. */
+  readonly steps: number;
+  readonly managerSteps: number;
+  readonly linShapes: number;
+  readonly linSearches: number;
+}
+
+// inputs of a memoised target or client step: (code & 7) is the kind, code >>> 3 the argument
+const K_DELIVER = 0; // a CRAQ message (id)
+const K_SYNC = 1; // a sync message (id)
+const K_TICK = 2;
+const K_CRASH = 3;
+const K_RESTART = 4; // the routing table it fetches (id)
+const K_ROUTING = 5; // a routing table published to it (id)
+const K_INVOKE = 6; // opId << 6 | k (the client's k-th planned operation)
+// actions: (a & 15) is the kind, a >>> 4 the argument
+const A_INVOKE = 0; // client
+const A_DELIVER = 1; // index among the CRAQ messages in flight
+const A_DELIVER_SYNC = 2; // index among the sync messages in flight
+const A_CRASH = 3; // target slot
+const A_RESTART = 4;
+const A_TIMEOUT = 5; // node: target slot, or R + client
+const A_DETECT = 6;
+const A_SUSPECT = 7;
+const A_HEARTBEAT = 8;
+const A_SYNC_DONE = 9;
+// manager inputs: kind | slot << 3 | a << 7 | b << 19
+const M_NODE_DOWN = 0;
+const M_LEASE_EXPIRED = 1;
+const M_NODE_UP = 2;
+const M_HEARTBEAT = 3; // a: routing version, b: the chain version the target has seen
+const M_SYNC_DONE = 4; // slot: the reporting target, a: its chain version
+
+const EARLY_UNIT = 1 << 8;
+const SUSPICION_UNIT = 1 << 16;
+
+/** What one memoised target or client step did. */
+interface StepOut {
+  readonly comp: number;
+  /** CRAQ messages sent, in order. */
+  readonly emit: readonly number[];
+  /** Sync messages sent, in order. */
+  readonly syncEmit: readonly number[];
+  /** syncDone reports for the manager, in order. */
+  readonly reports: readonly number[];
+  /** A timer is armed at the node after the step (setArm) or the step armed one (otherwise). */
+  readonly arm: boolean;
+  readonly setArm: boolean;
+  /** History events (operation returns), in order. */
+  readonly rets: readonly number[];
+  /** A machine's own assertion. */
+  readonly err: InvariantViolation | null;
+}
+
+/** What the search reads of a manager state, per id. */
+interface ManagerInfo {
+  readonly routingVersion: number;
+  readonly chainVersion: number;
+  /** Per target slot. */
+  readonly offline: readonly boolean[];
+  readonly node: readonly number[];
+  readonly nodeDown: readonly boolean[];
+  readonly serving: readonly boolean[];
+  /** SERVING targets in chain order (INV-SYS-PREFIX), SERVING or LASTSRV (INV-SYS-ACKED). */
+  readonly servingSlots: readonly number[];
+  readonly ackSlots: readonly number[];
+  readonly chainViolation: string | null;
+  /** The routing table it publishes (id). */
+  readonly routing: number;
+}
+
+/** Per history: what linearizability depends on (see craq-model.ts LinShape). */
+interface LinShape {
+  readonly result: readonly number[];
+  readonly pred: readonly number[];
+  readonly returned: number;
+}
+
+type HistEvent =
+  | { readonly kind: 'call'; readonly client: number }
+  | { readonly kind: 'ret'; readonly client: number; readonly opId: number; readonly result: OpResult; readonly resultId: number };
+
+/** Fields that only hold clock values or compute deadlines (the time abstraction; proofs-notes/explorer.md). */
+const CLOCK_FIELDS = new Set(['nowMs', 'atMs', 'firstSentMs', 'retryAtMs', 'expiresAtMs', 'startedMs', 'wakeMs', 'attempt']);
+
+/**
+ * Everything a machine state holds except clock fields, as a string: the interning key of a
+ * component, so a representative agrees with every state under its key on every field
+ * behaviour reads (its fresh-id counters included). Maps in iteration order (insertion
+ * order, which code may depend on), objects in their own key order (equal states built in
+ * another order only get another key: a duplicate representative, never a wrong one).
+ */
+export function exactKey(x: unknown): string {
+  return JSON.stringify(x, exactReplacer);
+}
+function exactReplacer(k: string, v: unknown): unknown {
+  if (CLOCK_FIELDS.has(k)) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  if (v instanceof Uint8Array) return `x${hexOf(v)}`;
+  if (v instanceof Map || v instanceof PMap) return { '⟨map⟩': [...(v as ReadonlyMap<unknown, unknown>).entries()] };
+  if (ArrayBuffer.isView(v)) return { '⟨view⟩': Array.from(v as unknown as ArrayLike<number>) };
+  if (Object.getPrototypeOf(v) !== Object.prototype) throw new Error(`system model: no exact key for ${Object.prototype.toString.call(v)}`);
+  return v;
+}
+
+const hexReplacer = (_k: string, v: unknown) => (v instanceof Uint8Array ? hexOf(v) : v);
+const REQ_TOKEN = /#(\d+)/g;
+/** A reference encoding with its request ids `#n` as fresh-id tokens (one namespace for all clients, as canonicalReqIds ranks them). */
+const tokenised = (s: string): string => (s.includes('#') ? s.replace(REQ_TOKEN, '⟨R:$1⟩') : s);
+
+/**
+ * The whole system as an explorer model over interned states (proofs-notes/explorer.md,
+ * "Interned states"; the same construction as core/check/craq-model.ts's craqModel): every
+ * distinct target, client and manager state, message, sync message, history, report list and
+ * routing table gets a small id; a state is a `SystemTuple`. A target or client step, e.g.
+ * (target 17, sync message 5) -> (target 23, sync messages [8], a syncDone report), runs the
+ * real machine once through cluster.ts's own functions on a cluster holding just that
+ * component, and is memoised; a manager step likewise (manager.ts `step`). Components are
+ * interned by `exactKey` (every field but clocks: fresh-id counters included) and
+ * fingerprinted by the reference model's own canonical pieces, so the search identifies
+ * exactly the states the reference does. The reference (`systemReferenceModel`) is the
+ * tracer: counterexamples are replayed and printed through it and must fail there again.
+ */
+export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, number> & { stats(): SystemInternStats } {
+  const R = cfg.replicas;
+  const C = cfg.clients;
+  const opsPerClient = cfg.writes + cfg.reads;
+  if (R + C > 30 || R > 15) throw new Error('system model: at most 15 targets and 30 targets and clients');
+  if (C * opsPerClient > 30) throw new Error('system model: at most 30 planned operations in all');
+  if ([cfg.failures, cfg.earlyTimeouts, cfg.suspicions ?? 0].some((b) => b > 255)) throw new Error('system model: fault budgets above 255');
+  const layout = [{ id: CHAIN, targets: Array.from({ length: R }, (_, i) => ({ target: targetId(i + 1), node: nodeId(i + 1) })) }];
+  const mcfg: ManagerConfig = { ...MANAGER, mutant: cfg.managerMutant, checkInvariants: false };
+  const created = createManager(mcfg, layout, 0);
+  if (isLeft(created)) throw new Error(created.left.message);
+  const m0 = created.right[0];
+  const ccfg = systemClusterConfig(cfg, routingTable(m0));
+  const mutant = cfg.recoveryMutant ?? cfg.craqMutant ?? cfg.managerMutant ?? cfg.leaseMutant;
+  const liveness = cfg.liveness ?? mutant === undefined;
+  const suspicionBudget = cfg.suspicions ?? 0;
+  const fencing = cfg.leaseMutant !== 'noFence';
+
+  const MG = R + C;
+  const UP = MG + 1;
+  const TM = MG + 2;
+  const CUT = MG + 3;
+  const HI = MG + 4;
+  const BUD = MG + 5;
+  const TOM = MG + 6;
+  const ROUT = MG + 7;
+  const NM = MG + 8;
+
+  const cache = makeCache();
+  const fresh = new FreshIds(/⟨(R):(\d+)⟩/g);
+  // targets
+  const tgt = new ItemTable<TargetState>(null);
+  const tSlot: number[] = [];
+  const tClock: number[] = [];
+  const tDirty: boolean[] = [];
+  /** Chunk x's committed version and stamp (-1: no replica), its update version (0: none), the chain version routed (-1: none). */
+  const tCommit: number[] = [];
+  const tStamp: number[] = [];
+  const tUpd: number[] = [];
+  const tRoutVer: number[] = [];
+  const tView: string[] = [];
+  // clients
+  const cli = new ItemTable<ClientState>(fresh);
+  const cSlot: number[] = [];
+  const cClock: number[] = [];
+  const cOps: number[] = [];
+  // messages
+  const msgs = new ItemTable<InFlight>(fresh);
+  const mTo: number[] = [];
+  /** Id of the message as the reference's action list tells identical messages apart (qid left out). */
+  const mSame: number[] = [];
+  const mFence: number[] = [];
+  const sames = new Interner<null>();
+  const syncs = new ItemTable<SyncInFlight>(null);
+  const sTo: number[] = [];
+  const sSame: number[] = [];
+  const syncSames = new Interner<null>();
+  // the manager side
+  const mgr = new ItemTable<ManagerState>(null);
+  const mInfo: ManagerInfo[] = [];
+  const routings = new Interner<RoutingTable>();
+  const reports = new Interner<SyncDone>();
+  const lists = new Interner<readonly number[]>();
+  const pushMemo = new IntPairMap(1 << 6);
+  const popMemo: number[] = [];
+  // steps
+  const outs: StepOut[] = [];
+  const tMemo = new IntPairMap(1 << 12);
+  const cMemo = new IntPairMap(1 << 12);
+  const cInputs = new IntPairMap(1 << 8);
+  let cInputCount = 0;
+  const mMemo = new IntPairMap(1 << 8);
+  let managerSteps = 0;
+  const monoMemo = new IntPairMap(1 << 8);
+  const monoErrs: InvariantViolation[] = [];
+  // histories
+  const events = new Interner<HistEvent>();
+  const resultIds = new Interner<string>();
+  const shapes = new Interner<LinShape>();
+  const shapeMemo = new IntPairMap(1 << 10);
+  const hMemo = new IntPairMap(1 << 10);
+  const lin = new LinVerdicts({ model: 'register', stepBudget: 5_000_000 });
+  const linIllegal: (boolean | undefined)[] = [];
+  const reference = systemInvariants(cfg);
+
+  const base = createCluster(ccfg);
+  const nodeAddr: Address[] = [...ccfg.targets.map((id): Address => ({ kind: 'target', id })), ...Array.from({ length: C }, (_, j): Address => ({ kind: 'client', id: clientId(j) }))];
+  const nodeOf = (a: Address): number => (a.kind === 'target' ? ccfg.targets.indexOf(a.id) : R + a.id);
+  const timerOrder = nodeAddr.map((_, i) => i).sort((x, y) => (addressKey(nodeAddr[x]) < addressKey(nodeAddr[y]) ? -1 : 1));
+
+  const internTarget = (slot: number, t: TargetState, clock: number): number => {
+    const n = tgt.size;
+    const id = tgt.intern(`${slot}|${exactKey(t)}`, t, `${slot}|${encodeTarget(t)}`);
+    if (id === n) {
+      const r = replicaOfT(t);
+      tSlot.push(slot);
+      tClock.push(clock);
+      tDirty.push(t.durable.dirty.length > 0);
+      tCommit.push(r ? r.commitVer : -1);
+      tStamp.push(r ? r.chainVer : -1);
+      tUpd.push(r ? (r.pending?.ver ?? r.commitVer) : 0);
+      tRoutVer.push(t.volatile.routing?.get(CHAIN)?.version ?? -1);
+      tView.push(replicaStrShort(r));
+    }
+    return id;
+  };
+  const internClient = (slot: number, c: ClientState, clock: number): number => {
+    const n = cli.size;
+    const id = cli.intern(`${slot}|${exactKey(c)}`, c, `${slot}|${tokenised(encodeClient(c, R))}`);
+    if (id === n) {
+      cSlot.push(slot);
+      cClock.push(clock);
+      cOps.push(c.ops.size);
+    }
+    return id;
+  };
+  const internMsg = (m: InFlight): number => {
+    const n = msgs.size;
+    const route = `${addressKey(m.from)}>${addressKey(m.to)}:`;
+    const id = msgs.intern(cache(m, () => route + JSON.stringify(m.msg, hexReplacer)), m, tokenised(route + msgBody(m.msg)));
+    if (id === n) {
+      mTo.push(nodeOf(m.to));
+      mSame.push(sames.intern(route + msgBody(m.msg), null));
+      mFence.push(-3);
+    }
+    return id;
+  };
+  const internSync = (m: SyncInFlight): number => {
+    const n = syncs.size;
+    const id = syncs.intern(cache(m, () => `${m.from}>${m.to}:${JSON.stringify(m.msg, hexReplacer)}`), m, `t${m.from}>t${m.to}:${msgBody(m.msg)}`);
+    if (id === n) {
+      sTo.push(targetIndexOf(m.to));
+      sSame.push(syncSames.intern(`s${m.from}>${m.to}:${msgBody(m.msg)}`, null));
+    }
+    return id;
+  };
+  const internRouting = (table: RoutingTable): number => routings.intern(JSON.stringify(table), table);
+  const internManager = (m: ManagerState): number => {
+    const n = mgr.size;
+    const id = mgr.intern(exactKey({ ...m, index: null }), m, encodeManager(m));
+    if (id === n) {
+      const ch = m.chains[0];
+      const bySlot = Array.from({ length: R }, (_, t) => ch.members.find((x) => x.target === t + 1)!);
+      const v = chainViolation(chainOf(ch));
+      mInfo.push({
+        routingVersion: m.routingVersion,
+        chainVersion: ch.version,
+        offline: bySlot.map((x) => x.local === 'offline'),
+        node: bySlot.map((x) => x.node),
+        nodeDown: bySlot.map((x) => m.nodesDown.includes(x.node)),
+        serving: bySlot.map((x) => x.state === 'serving'),
+        servingSlots: ch.members.filter((x) => x.state === 'serving').map((x) => x.target - 1),
+        ackSlots: ch.members.filter((x) => x.state === 'serving' || x.state === 'lastsrv').map((x) => x.target - 1),
+        chainViolation: v ? `${v.invariant}: ${v.message}` : null,
+        routing: internRouting(routingTable(m)),
+      });
+    }
+    return id;
+  };
+  const internList = (xs: readonly number[]): number => lists.intern(xs.join(','), xs);
+  const internReport = (r: SyncDone): number => reports.intern(`${r.target}@${r.chainVersion}`, r);
+  const listPush = (list: number, report: number): number => {
+    let k = pushMemo.get(list, report);
+    if (k < 0) pushMemo.set(list, report, (k = internList([...lists.reps[list], report])));
+    return k;
+  };
+  const listPop = (list: number): number => (popMemo[list] ??= internList(lists.reps[list].slice(1)));
+
+  // ------------------------------------------------------------ histories (as craq-model.ts)
+  const hParent: number[] = [];
+  const hEv: number[] = [];
+  const hClock: number[] = [];
+  const hLen: number[] = [];
+  const hNext: (readonly number[])[] = [];
+  const hPlan: (readonly number[])[] = [];
+  /** The highest acknowledged write version (INV-SYS-ACKED). */
+  const hAcked: number[] = [];
+  const hShape: number[] = [];
+  const hOps: (readonly HistoryOp[] | undefined)[] = [];
+  const callEvents = Array.from({ length: C }, (_, j) => events.intern(`c${j}`, { kind: 'call', client: j }));
+  const internShape = (sh: LinShape): number => shapes.intern(`${sh.result.join(',')}|${sh.pred.join(',')}`, sh);
+  const shapeStep = (shape: number, p: number, result: number): number => {
+    const code = result < 0 ? p : 32 + p + 32 * result;
+    let k = shapeMemo.get(shape, code);
+    if (k < 0) {
+      const sh = shapes.reps[shape];
+      const res = sh.result.slice();
+      const pred = sh.pred.slice();
+      if (result < 0) pred[p] = sh.returned;
+      else res[p] = result;
+      k = internShape({ result: res, pred, returned: result < 0 ? sh.returned : sh.returned | (1 << p) });
+      shapeMemo.set(shape, code, k);
+    }
+    return k;
+  };
+  const histStep = (hid: number, ev: number): number => {
+    const k = hMemo.get(hid, ev);
+    if (k >= 0) return k;
+    const e = events.reps[ev];
+    const id = hParent.length;
+    hParent.push(hid);
+    hEv.push(ev);
+    hClock.push(hClock[hid] + 1);
+    hOps.push(undefined);
+    if (e.kind === 'call') {
+      // cluster.invoke: the client's next planned operation, numbered by the history's length
+      const next = hNext[hid].slice();
+      const p = e.client * opsPerClient + next[e.client]++;
+      hLen.push(hLen[hid] + 1);
+      hNext.push(next);
+      hPlan.push([...hPlan[hid], p]);
+      hAcked.push(hAcked[hid]);
+      hShape.push(shapeStep(hShape[hid], p, -1));
+    } else {
+      // cluster's recordReturn: the operation takes the result if it is that client's and has not returned
+      const p = hPlan[hid][e.opId];
+      hLen.push(hLen[hid]);
+      hNext.push(hNext[hid]);
+      hPlan.push(hPlan[hid]);
+      const open = p !== undefined && Math.floor(p / opsPerClient) === e.client && ((shapes.reps[hShape[hid]].returned >>> p) & 1) === 0;
+      const r = e.result;
+      const acked = open && p % opsPerClient < cfg.writes && r.ok && r.kind === 'write' ? Math.max(hAcked[hid], r.commitVer) : hAcked[hid];
+      hAcked.push(acked);
+      hShape.push(open ? shapeStep(hShape[hid], p, e.resultId) : hShape[hid]);
+    }
+    hMemo.set(hid, ev, id);
+    return id;
+  };
+  /** The history's operations, as cluster.invoke and recordReturn build them. */
+  const opsOf = (hid: number): readonly HistoryOp[] => {
+    const have = hOps[hid];
+    if (have !== undefined) return have;
+    const parent = hParent[hid];
+    const before = opsOf(parent);
+    const clock = hClock[parent];
+    const e = events.reps[hEv[hid]];
+    const ops =
+      e.kind === 'call'
+        ? [...before, { client: clientId(e.client), opId: before.length, op: plannedOp(cfg, e.client, hNext[parent][e.client]), call: clock }]
+        : before.map((x) => (x.client === e.client && x.opId === e.opId && x.ret === undefined ? { ...x, ret: clock, result: e.result } : x));
+    hOps[hid] = ops;
+    return ops;
+  };
+
+  // ------------------------------------------------------------ memoised steps
+
+  /** A cluster holding one component of interest (the other slots hold initial states, unused). */
+  const mini = (nowMs: number, patch: Partial<ClusterState>): ClusterState => ({ ...base, nowMs, inflight: [], syncInflight: [], toManager: [], timers: [], history: [], clock: 0, ...patch });
+  const outOf = (node: number, c: ClusterState, clusterEvents: readonly ClusterEvent[], comp: number, setArm: boolean): StepOut => {
+    const rets: number[] = [];
+    for (const e of clusterEvents)
+      if ('effect' in e && e.effect.kind === 'complete') {
+        const r = e.effect.result;
+        const rs = r.ok ? (r.kind === 'read' ? hexOf(r.data) + '@' + r.ver : 'w' + r.commitVer) : r.code;
+        rets.push(events.intern(`r${node - R}.${e.effect.opId}.${rs}`, { kind: 'ret', client: node - R, opId: e.effect.opId, result: r, resultId: resultIds.intern(rs, rs) }));
+      }
+    return {
+      comp,
+      emit: c.inflight.map(internMsg),
+      syncEmit: c.syncInflight.map(internSync),
+      reports: c.toManager.map(internReport),
+      arm: c.timers.some((t) => nodeOf(t.node) === node),
+      setArm,
+      rets,
+      err: null,
+    };
+  };
+  const failed = (comp: number, e: unknown): StepOut => {
+    if (!(e instanceof InvariantViolation)) throw e;
+    return { comp, emit: [], syncEmit: [], reports: [], arm: false, setArm: false, rets: [], err: e };
+  };
+
+  const targetStep = (comp: number, code: number): StepOut => {
+    const k = tMemo.get(comp, code);
+    if (k >= 0) return outs[k];
+    const slot = tSlot[comp];
+    const rep = tgt.reps[comp];
+    const clock = tClock[comp];
+    const node = nodeAddr[slot];
+    const targets = base.targets.slice();
+    targets[slot] = rep;
+    const up = base.up.slice();
+    const kind = code & 7;
+    const arg = code >>> 3;
+    let o: StepOut;
+    try {
+      let r: ClusterResult;
+      switch (kind) {
+        case K_DELIVER:
+          r = deliver(ccfg, mini(clock, { targets, up, inflight: [msgs.reps[arg]] }), 0);
+          break;
+        case K_SYNC:
+          r = deliverSync(ccfg, mini(clock, { targets, up, syncInflight: [syncs.reps[arg]] }), 0);
+          break;
+        case K_TICK:
+          r = timeoutNode(ccfg, mini(clock, { targets, up, timers: [{ node, atMs: clock }] }), node);
+          break;
+        case K_CRASH:
+          r = crash(ccfg, mini(clock, { targets, up }), slot);
+          break;
+        case K_RESTART:
+          up[slot] = false;
+          r = restart(ccfg, mini(clock, { targets, up, routing: routings.reps[arg] }), slot);
+          break;
+        case K_ROUTING:
+          r = publishRouting(ccfg, mini(clock, { targets, up: up.map((_, i) => i === slot) }), routings.reps[arg]);
+          break;
+        default:
+          throw new Error(`system model: bad target input ${code}`);
+      }
+      const [c, evs] = r;
+      const after = c.targets[slot];
+      o = outOf(slot, c, evs, after === rep ? comp : internTarget(slot, after, c.nowMs), kind === K_TICK || kind === K_CRASH);
+    } catch (e) {
+      o = failed(comp, e);
+    }
+    tMemo.set(comp, code, outs.length);
+    outs.push(o);
+    return o;
+  };
+
+  /** A client step reads the routing table the cluster serves (a refresh), so the table is part of its input. */
+  const clientStep = (comp: number, code: number, routing: number): StepOut => {
+    let input = cInputs.get(code, routing);
+    if (input < 0) cInputs.set(code, routing, (input = cInputCount++));
+    const k = cMemo.get(comp, input);
+    if (k >= 0) return outs[k];
+    const slot = cSlot[comp];
+    const rep = cli.reps[comp];
+    const clock = cClock[comp];
+    const node = nodeAddr[R + slot];
+    const clients = base.clients.slice();
+    clients[slot] = rep;
+    const table = routings.reps[routing];
+    const kind = code & 7;
+    const arg = code >>> 3;
+    let o: StepOut;
+    try {
+      let r: ClusterResult;
+      switch (kind) {
+        case K_DELIVER:
+          r = deliver(ccfg, mini(clock, { clients, routing: table, inflight: [msgs.reps[arg]] }), 0);
+          break;
+        case K_TICK:
+          r = timeoutNode(ccfg, mini(clock, { clients, routing: table, timers: [{ node, atMs: clock }] }), node);
+          break;
+        case K_INVOKE: {
+          const opId = arg >>> 6;
+          // invoke numbers the operation by the history's length; the entries themselves are not read
+          const history = Array.from({ length: opId }, (): HistoryOp => ({ client: clientId(-1), opId: -1, op: plannedOp(cfg, 0, 0), call: -1 }));
+          r = invoke(ccfg, mini(clock, { clients, routing: table, history }), slot, plannedOp(cfg, slot, arg & 63));
+          break;
+        }
+        default:
+          throw new Error(`system model: bad client input ${code}`);
+      }
+      const [c, evs] = r;
+      const after = c.clients[slot];
+      o = outOf(R + slot, c, evs, after === rep ? comp : internClient(slot, after, c.nowMs), kind === K_TICK);
+    } catch (e) {
+      o = failed(comp, e);
+    }
+    cMemo.set(comp, input, outs.length);
+    outs.push(o);
+    return o;
+  };
+
+  const managerStepOf = (mid: number, code: number): number => {
+    let k = mMemo.get(mid, code);
+    if (k >= 0) return k;
+    const m = mgr.reps[mid];
+    const slot = (code >>> 3) & 15;
+    const a = (code >>> 7) & 4095;
+    const b = code >>> 19;
+    const node = mInfo[mid].node[slot] as NodeId;
+    let input: Parameters<typeof managerStep>[2];
+    switch (code & 7) {
+      case M_NODE_DOWN:
+        input = { kind: 'nodeDown', node };
+        break;
+      case M_LEASE_EXPIRED:
+        input = { kind: 'leaseExpired', node };
+        break;
+      case M_NODE_UP:
+        input = { kind: 'nodeUp', node };
+        break;
+      case M_HEARTBEAT:
+        input = { kind: 'heartbeat', node, routingVersion: a, targets: [{ target: targetId(slot + 1), localState: 'online', chainVersion: b }] };
+        break;
+      case M_SYNC_DONE:
+        input = { kind: 'syncDone', target: targetId(slot + 1), chainVersion: a };
+        break;
+      default:
+        throw new Error(`system model: bad manager input ${code}`);
+    }
+    const [after] = managerStep(mcfg, m, input);
+    k = after === m ? mid : internManager(after);
+    managerSteps++;
+    mMemo.set(mid, code, k);
+    return k;
+  };
+  const managerCode = (kind: number, slot: number, a = 0, b = 0): number => {
+    if (a > 4095 || b > 4095) throw new Error('system model: a version above 4095');
+    return kind | (slot << 3) | (a << 7) | (b << 19);
+  };
+
+  /** INV-SYS-MONO for one target across a transition (null: fine). */
+  const targetMono = (b: number, a: number): InvariantViolation | null => {
+    let k = monoMemo.get(b, a);
+    if (k < 0) {
+      const slot = tSlot[a];
+      let e: InvariantViolation | null = null;
+      if (tCommit[a] >= 0 && tCommit[b] >= 0 && (tStamp[a] < tStamp[b] || (tStamp[a] === tStamp[b] && tCommit[a] < tCommit[b])))
+        e = new InvariantViolation('INV-SYS-MONO', `t${slot + 1}: chunk x went from v${tCommit[b]} (stamp ${tStamp[b]}) back to v${tCommit[a]} (stamp ${tStamp[a]})`);
+      else if (tRoutVer[a] >= 0 && tRoutVer[b] >= 0 && tRoutVer[a] < tRoutVer[b]) e = new InvariantViolation('INV-SYS-MONO', `t${slot + 1}: chain version went from ${tRoutVer[b]} to ${tRoutVer[a]}`);
+      k = e === null ? 0 : 1 + monoErrs.push(e) - 1;
+      monoMemo.set(b, a, k);
+    }
+    return k === 0 ? null : monoErrs[k - 1];
+  };
+
+  // ------------------------------------------------------------ the initial state
+  if (base.history.length > 0 || base.clock !== 0 || base.inflight.length > 0 || base.syncInflight.length > 0 || base.toManager.length > 0)
+    throw new Error('system model: a fresh cluster is quiet with an empty history');
+  const mid0 = internManager(m0);
+  const rout0 = internRouting(base.routing);
+  if (mInfo[mid0].routing !== rout0) throw new Error('system model: the cluster starts with the manager routing');
+  const s0: number[] = [
+    ...base.targets.map((t, i) => internTarget(i, t, base.nowMs)),
+    ...base.clients.map((c, j) => internClient(j, c, base.nowMs)),
+    mid0,
+    base.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
+    base.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
+    0,
+    0, // the empty history, below
+    0,
+    internList([]),
+    rout0,
+    0,
+  ];
+  hParent.push(-1);
+  hEv.push(-1);
+  hClock.push(0);
+  hLen.push(0);
+  hNext.push(Array<number>(C).fill(0));
+  hPlan.push([]);
+  hAcked.push(0);
+  hShape.push(internShape({ result: Array<number>(C * opsPerClient).fill(-1), pred: Array<number>(C * opsPerClient).fill(-1), returned: 0 }));
+  hOps.push(base.history);
+
+  const hasher = new TupleHasher(
+    [...Array<HeadRole>(R).fill(tgt), ...Array<HeadRole>(C).fill(cli), mgr, 'plain', 'plain', 'plain', 'plain', 'plain', 'plain', 'skip'],
+    [msgs, syncs],
+  );
+
+  // ------------------------------------------------------------ stepping a tuple
+  // scratch: the messages of the state being built
+  let cq = new Int32Array(1 << 10);
+  let sq = new Int32Array(1 << 10);
+  let nC = 0;
+  let nS = 0;
+  const pushC = (m: number): void => {
+    if (nC === cq.length) {
+      const b = new Int32Array(nC * 2);
+      b.set(cq);
+      cq = b;
+    }
+    cq[nC++] = m;
+  };
+  const pushS = (m: number): void => {
+    if (nS === sq.length) {
+      const b = new Int32Array(nS * 2);
+      b.set(sq);
+      sq = b;
+    }
+    sq[nS++] = m;
+  };
+  // the fields of the state being built
+  let hist = 0;
+  let tom = 0;
+  let rout = 0;
+  let mid = 0;
+  let up = 0;
+  let cut = 0;
+  let tm = 0;
+
+  const applyOut = (node: number, o: StepOut, out: Int32Array): void => {
+    if (o.err) throw o.err;
+    out[node] = o.comp;
+    const bit = 1 << node;
+    if (o.arm) tm |= bit;
+    else if (o.setArm) tm &= ~bit;
+    for (let i = 0; i < o.emit.length; i++) pushC(o.emit[i]);
+    for (let i = 0; i < o.syncEmit.length; i++) pushS(o.syncEmit[i]);
+    for (let i = 0; i < o.reports.length; i++) tom = listPush(tom, o.reports[i]);
+    for (let i = 0; i < o.rets.length; i++) hist = histStep(hist, o.rets[i]);
+  };
+  /** The manager takes an input; a new routing version is published at once to every live target not cut off (`follow`). */
+  const manage = (code: number, out: Int32Array): void => {
+    mid = managerStepOf(mid, code);
+    const info = mInfo[mid];
+    if (info.routingVersion === routings.reps[rout].version) return;
+    rout = info.routing;
+    for (let i = 0; i < R; i++) if (((up & ~cut) >>> i) & 1) applyOut(i, targetStep(out[i], (rout << 3) | K_ROUTING), out);
+  };
+
+  /** The successor's ints, written to `out` from 0; returns its length. */
+  const applyInto = (s: SystemTuple, a: number, out: Int32Array): number => {
+    for (let i = 0; i < NM; i++) out[i] = s[i];
+    const n0 = s[NM];
+    nC = 0;
+    nS = 0;
+    for (let i = 0; i < n0; i++) pushC(s[NM + 1 + i]);
+    for (let i = NM + 1 + n0; i < s.length; i++) pushS(s[i]);
+    hist = s[HI];
+    tom = s[TOM];
+    rout = s[ROUT];
+    mid = s[MG];
+    up = s[UP];
+    cut = s[CUT];
+    tm = s[TM];
+    let bud = s[BUD];
+    const arg = a >>> 4;
+    switch (a & 15) {
+      case A_INVOKE: {
+        const k = hNext[hist][arg];
+        const o = clientStep(s[R + arg], (((hLen[hist] << 6) | k) << 3) | K_INVOKE, rout);
+        hist = histStep(hist, callEvents[arg]);
+        applyOut(R + arg, o, out);
+        break;
+      }
+      case A_DELIVER: {
+        const m = cq[arg];
+        cq.copyWithin(arg, arg + 1, nC--);
+        const node = mTo[m];
+        if (node >= R) applyOut(node, clientStep(s[node], (m << 3) | K_DELIVER, rout), out);
+        else if (fencing && (cut >>> node) & 1) {
+          const f = fenceOf(m);
+          if (f >= 0) pushC(f);
+          else if (f === -1) applyOut(node, targetStep(s[node], (m << 3) | K_DELIVER), out);
+        } else if ((up >>> node) & 1) applyOut(node, targetStep(s[node], (m << 3) | K_DELIVER), out);
+        break;
+      }
+      case A_DELIVER_SYNC: {
+        const m = sq[arg];
+        sq.copyWithin(arg, arg + 1, nS--);
+        const node = sTo[m];
+        if ((up >>> node) & 1) applyOut(node, targetStep(s[node], (m << 3) | K_SYNC), out);
+        break;
+      }
+      case A_CRASH:
+        up &= ~(1 << arg);
+        applyOut(arg, targetStep(s[arg], K_CRASH), out);
+        cut &= ~(1 << arg);
+        bud += 1;
+        break;
+      case A_RESTART:
+        up |= 1 << arg;
+        applyOut(arg, targetStep(s[arg], (rout << 3) | K_RESTART), out);
+        break;
+      case A_TIMEOUT:
+        if (n0 > 0 || s.length > NM + 1 + n0) bud += EARLY_UNIT;
+        if (arg >= R) applyOut(arg, clientStep(s[arg], K_TICK, rout), out);
+        else if ((up >>> arg) & 1) applyOut(arg, targetStep(s[arg], K_TICK), out);
+        else tm &= ~(1 << arg);
+        break;
+      case A_SUSPECT:
+        cut |= 1 << arg;
+        bud += SUSPICION_UNIT;
+        break;
+      case A_DETECT:
+        // SWIM reports the node down; the manager acts once its leases ran out (abstract time)
+        manage(managerCode(M_NODE_DOWN, arg), out);
+        manage(managerCode(M_LEASE_EXPIRED, arg), out);
+        break;
+      case A_HEARTBEAT: {
+        if ((cut >>> arg) & 1) {
+          // a cut-off target heals: it learns the current routing before its new lease counts
+          applyOut(arg, targetStep(out[arg], (rout << 3) | K_ROUTING), out);
+          cut &= ~(1 << arg);
+        }
+        if (mInfo[mid].nodeDown[arg]) manage(managerCode(M_NODE_UP, arg), out);
+        const seen = Math.max(0, tRoutVer[out[arg]]);
+        manage(managerCode(M_HEARTBEAT, arg, Math.min(routings.reps[rout].version, mInfo[mid].routingVersion), seen), out);
+        break;
+      }
+      case A_SYNC_DONE: {
+        const r = reports.reps[lists.reps[tom][0]];
+        tom = listPop(tom);
+        manage(managerCode(M_SYNC_DONE, r.target - 1, r.chainVersion), out);
+        break;
+      }
+      default:
+        throw new Error(`system model: bad action ${a}`);
+    }
+    // INV-SYS-MONO across the transition (checkTransition)
+    if (mInfo[mid].chainVersion < mInfo[s[MG]].chainVersion)
+      throw new InvariantViolation('INV-SYS-MONO', `manager chain version went from ${mInfo[s[MG]].chainVersion} to ${mInfo[mid].chainVersion}`);
+    for (let i = 0; i < R; i++)
+      if (out[i] !== s[i]) {
+        const e = targetMono(s[i], out[i]);
+        if (e) throw e;
+      }
+    out[MG] = mid;
+    out[UP] = up;
+    out[TM] = tm;
+    out[CUT] = cut;
+    out[HI] = hist;
+    out[BUD] = bud;
+    out[TOM] = tom;
+    out[ROUT] = rout;
+    const len = NM + 1 + nC + nS;
+    if (len > out.length) throw new Error('system model: state too large for the buffer');
+    out[NM] = nC;
+    for (let i = 0; i < nC; i++) out[NM + 1 + i] = cq[i];
+    for (let i = 0; i < nS; i++) out[NM + 1 + nC + i] = sq[i];
+    return len;
+  };
+  /** A message to a target cut off from the manager: -1 pass, -2 drop, else the reply (core/chain/lease.ts). */
+  const fenceOf = (m: number): number => {
+    if (mFence[m] !== -3) return mFence[m];
+    const x = msgs.reps[m];
+    const v = fence(x.msg as TargetMessage, (x.to as { id: TargetId }).id);
+    const f = v.kind === 'pass' ? -1 : v.kind === 'drop' ? -2 : internMsg({ id: 0, from: x.to, to: { kind: 'client', id: (v.msg as ClientMessage).client }, msg: v.msg });
+    mFence[m] = f;
+    return f;
+  };
+
+  // ------------------------------------------------------------ reading a tuple
+  const quietT = (s: SystemTuple): boolean => s.length === NM + 1;
+  const allDone = (s: SystemTuple): boolean => {
+    const next = hNext[s[HI]];
+    for (let j = 0; j < C; j++) if (next[j] < opsPerClient || cOps[s[R + j]] > 0) return false;
+    return true;
+  };
+  const goal = (s: SystemTuple): boolean => {
+    if (!allDone(s) || !quietT(s) || lists.reps[s[TOM]].length > 0) return false;
+    const info = mInfo[s[MG]];
+    for (let i = 0; i < R; i++) {
+      if (!((s[UP] >>> i) & 1)) continue;
+      if (!info.serving[i] || tDirty[s[i]]) return false;
+    }
+    return true;
+  };
+  /** The concrete state a tuple stands for (representatives; clock fields as the representatives hold them). */
+  const concrete = (s: SystemTuple): SystemState => {
+    const n0 = s[NM];
+    const inflight: InFlight[] = [];
+    for (let i = 0; i < n0; i++) inflight.push(msgs.reps[s[NM + 1 + i]]);
+    const syncInflight: SyncInFlight[] = [];
+    for (let i = NM + 1 + n0; i < s.length; i++) syncInflight.push(syncs.reps[s[i]]);
+    const timers: { node: Address; atMs: number }[] = [];
+    for (let i = 0; i < R + C; i++) if ((s[TM] >>> i) & 1) timers.push({ node: nodeAddr[i], atMs: 0 });
+    const c: ClusterState = {
+      nowMs: 0,
+      targets: Array.from({ length: R }, (_, i) => tgt.reps[s[i]]),
+      up: Array.from({ length: R }, (_, i) => ((s[UP] >>> i) & 1) === 1),
+      clients: Array.from({ length: C }, (_, j) => cli.reps[s[R + j]]),
+      inflight,
+      syncInflight,
+      toManager: lists.reps[s[TOM]].map((r) => reports.reps[r]),
+      timers,
+      routing: routings.reps[s[ROUT]],
+      history: opsOf(s[HI]),
+      clock: hClock[s[HI]],
+      nextMsgId: 0,
+    };
+    const b = s[BUD];
+    return { c, m: mgr.reps[s[MG]], next: hNext[s[HI]], failures: b & 255, early: (b >>> 8) & 255, suspicions: b >>> 16, cut: Array.from({ length: R }, (_, i) => ((s[CUT] >>> i) & 1) === 1) };
+  };
+  const refAction = (s: SystemTuple, a: number): SystemAction => {
+    const arg = a >>> 4;
+    switch (a & 15) {
+      case A_INVOKE:
+        return { k: 'invoke', client: arg };
+      case A_DELIVER:
+        return { k: 'deliver', i: arg };
+      case A_DELIVER_SYNC:
+        return { k: 'deliverSync', i: arg };
+      case A_CRASH:
+        return { k: 'crash', t: arg };
+      case A_RESTART:
+        return { k: 'restart', t: arg };
+      case A_TIMEOUT:
+        return { k: 'timeout', node: nodeAddr[arg] };
+      case A_DETECT:
+        return { k: 'detectDown', t: arg };
+      case A_SUSPECT:
+        return { k: 'suspect', t: arg };
+      case A_HEARTBEAT:
+        return { k: 'heartbeat', t: arg };
+      default:
+        return { k: 'syncDone' };
+    }
+  };
+  /** The reference invariant's own message (the interned check decided it fails). */
+  const why = (k: number, s: SystemTuple): string => reference[k].check(concrete(s)) ?? `${reference[k].id}: the interned model and the reference disagree`;
+
+  const invariants: Invariant<SystemTuple>[] = [
+    { id: 'INV-CHAIN-STATE', check: (s) => mInfo[s[MG]].chainViolation },
+    {
+      id: 'INV-SYS-ACKED',
+      check: (s) => {
+        const acked = hAcked[s[HI]];
+        if (acked === 0) return null;
+        for (const t of mInfo[s[MG]].ackSlots) if (Math.max(0, tCommit[s[t]]) < acked) return why(1, s);
+        return null;
+      },
+    },
+    {
+      id: 'INV-SYS-PREFIX',
+      check: (s) => {
+        const serving = mInfo[s[MG]].servingSlots;
+        for (let i = 1; i < serving.length; i++) if (tUpd[s[serving[i]]] > tUpd[s[serving[i - 1]]]) return why(2, s);
+        return null;
+      },
+    },
+    {
+      id: 'INV-SYS-CONVERGED',
+      check: (s) => {
+        if (!goal(s)) return null;
+        let view: string | null = null;
+        for (let i = 0; i < R; i++) {
+          if (!((s[UP] >>> i) & 1)) continue;
+          const v = tView[s[i]];
+          if (view === null) view = v;
+          else if (v !== view) return why(3, s);
+        }
+        return null;
+      },
+    },
+    {
+      id: 'INV-LIN',
+      check: (s) => {
+        if (!allDone(s)) return null;
+        const shape = hShape[s[HI]];
+        let illegal = linIllegal[shape];
+        if (illegal === undefined) illegal = linIllegal[shape] = lin.verdict(toLinHistory(opsOf(s[HI]))) === 'illegal';
+        return illegal ? why(4, s) : null;
+      },
+    },
+  ];
+  if (invariants.some((inv, k) => inv.id !== reference[k].id)) throw new Error('system model: invariants out of step with the reference');
+
+  const scratch = new Int32Array(1 << 12);
+  const current = new Int32Array(1 << 12);
+  const views: Int32Array[] = [];
+  const toArray = (buf: Int32Array, at: number, len: number): number[] => {
+    const s: number[] = [];
+    for (let i = 0; i < len; i++) s.push(buf[at + i]);
+    return s;
+  };
+  const name = `system(${R} targets, ${C} clients x ${cfg.writes}w+${cfg.reads}r, ${cfg.failures} failures${suspicionBudget ? `, ${suspicionBudget} suspicions` : ''}${mutant ? `, mutant ${mutant}` : ''})`;
+
+  return {
+    name,
+    initial: () => s0.slice(),
+    actions(s) {
+      const out: number[] = [];
+      const next = hNext[s[HI]];
+      for (let j = 0; j < C; j++) if (next[j] < opsPerClient && cOps[s[R + j]] === 0) out.push(A_INVOKE | (j << 4));
+      const n0 = s[NM];
+      const m0i = NM + 1;
+      for (let i = m0i; i < m0i + n0; i++) {
+        const e = mSame[s[i]];
+        let again = false;
+        for (let j = m0i; j < i; j++)
+          if (mSame[s[j]] === e) {
+            again = true; // identical messages are interchangeable
+            break;
+          }
+        if (!again) out.push(A_DELIVER | ((i - m0i) << 4));
+      }
+      const s0i = m0i + n0;
+      for (let i = s0i; i < s.length; i++) {
+        const e = sSame[s[i]];
+        let again = false;
+        for (let j = s0i; j < i; j++)
+          if (sSame[s[j]] === e) {
+            again = true;
+            break;
+          }
+        if (!again) out.push(A_DELIVER_SYNC | ((i - s0i) << 4));
+      }
+      const info = mInfo[s[MG]];
+      const bud = s[BUD];
+      const upm = s[UP];
+      const cutm = s[CUT];
+      for (let t = 0; t < R; t++) {
+        const isUp = ((upm >>> t) & 1) === 1;
+        const isCut = ((cutm >>> t) & 1) === 1;
+        const x = t << 4;
+        if (isUp && (bud & 255) < cfg.failures) out.push(A_CRASH | x);
+        if (!isUp) out.push(A_RESTART | x);
+        if (isUp && !isCut && !info.offline[t] && bud >>> 16 < suspicionBudget) out.push(A_SUSPECT | x);
+        if ((!isUp || isCut) && !info.offline[t]) out.push(A_DETECT | x);
+        if (isUp && (isCut || info.offline[t] || info.nodeDown[t])) out.push(A_HEARTBEAT | x);
+      }
+      if (lists.reps[s[TOM]].length > 0) out.push(A_SYNC_DONE);
+      if (s[TM] !== 0 && (quietT(s) || ((bud >>> 8) & 255) < cfg.earlyTimeouts)) for (const node of timerOrder) if ((s[TM] >>> node) & 1) out.push(A_TIMEOUT | (node << 4));
+      return out;
+    },
+    apply: (s, a) => toArray(scratch, 0, applyInto(s, a, scratch)),
+    fingerprint: (s, out) => hasher.fingerprint(s, out),
+    packing: {
+      ints: (s) => s,
+      state: (buf, at, len) => buf.slice(at, at + len),
+      view(buf, at, len) {
+        // one Int32Array view per length over one buffer: no allocation per state
+        if (len > current.length) throw new Error('system model: state too large for the buffer');
+        const v = (views[len] ??= current.subarray(0, len));
+        for (let i = 0; i < len; i++) current[i] = buf[at + i];
+        return v;
+      },
+      applyInto,
+      fingerprint: (buf, len, out) => hasher.fingerprint(buf, out, len),
+    },
+    encode: (s) => encodeSystemState(concrete(s)),
+    invariants,
+    goal: liveness ? { id: 'LIVE-SYS-SERVING', test: goal } : undefined,
+    describe: (before, a, after) => describeSystemStep(concrete(before), refAction(before, a), concrete(after)),
+    summarize: (s) => versions(concrete(s)),
+    // the same choices in the same order over whole systems: traces are replayed through it
+    // (real request ids, not a representative's) and every violation is confirmed on it
+    tracer: systemReferenceModel(cfg),
+    stats: () => ({
+      targets: tgt.size,
+      clients: cli.size,
+      managers: mgr.size,
+      messages: msgs.size,
+      syncMessages: syncs.size,
+      histories: hParent.length,
+      steps: outs.length,
+      managerSteps,
+      linShapes: shapes.size,
+      linSearches: lin.searched,
+    }),
+  };
 }

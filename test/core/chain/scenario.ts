@@ -1,12 +1,13 @@
 /**
- * Scenario driver for the whole system (core/check/system-model.ts): a test names the next
+ * Scenario driver for the whole system (core/check/system-model.ts, the reference model over
+ * whole states: a test reads the state it picks from): a test names the next
  * event ("deliver the forward to t2", "crash t1", "manager: syncDone") and the driver
  * applies it through the real machines, checks every invariant, and records the readable
  * line the explorer prints, so a scenario reads as a transcript (DESIGN.md "Tests people
  * can read").
  */
 import { InvariantViolation } from '../../../core/types';
-import { SystemAction, SystemCheckConfig, SystemState, systemModel, systemInvariants, DEFAULT_SYSTEM_CONFIG } from '../../../core/check/system-model';
+import { SystemAction, SystemCheckConfig, SystemState, systemReferenceModel, systemInvariants, DEFAULT_SYSTEM_CONFIG } from '../../../core/check/system-model';
 import { ExplorerModel } from '../../../core/check/explorer';
 
 export class Scenario {
@@ -17,7 +18,7 @@ export class Scenario {
 
   constructor(over: Partial<SystemCheckConfig>) {
     this.cfg = { ...DEFAULT_SYSTEM_CONFIG, ...over };
-    this.model = systemModel(this.cfg);
+    this.model = systemReferenceModel(this.cfg);
     this.s = this.model.initial();
   }
 

@@ -1,0 +1,122 @@
+/**
+ * The interned whole-system model (systemModel) against the reference model
+ * (systemReferenceModel: whole SystemStates, string encodings): the same state space, state
+ * for state, and the same choices in the same order (its traces are replayed through the
+ * reference, which must fail again at the end of every counterexample).
+ */
+import fc from 'fast-check';
+import { explore, ExploreResult } from '../../../core/check/explorer';
+import { DEFAULT_SYSTEM_CONFIG, SystemCheckConfig, encodeSystemState, systemModel, systemReferenceModel } from '../../../core/check/system-model';
+
+const cfgOf = (over: Partial<SystemCheckConfig>): SystemCheckConfig => ({ ...DEFAULT_SYSTEM_CONFIG, ...over });
+const counts = (r: ExploreResult) => ({ states: r.states, transitions: r.transitions, depth: r.depth, terminal: r.terminalStates, exhaustive: r.exhaustive, violations: r.violations.length, liveness: r.livenessChecked });
+
+const CONFIGS: [string, Partial<SystemCheckConfig>][] = [
+  ['chain of 2, one failure', { replicas: 2, clients: 1, failures: 1 }],
+  ['chain of 3, one failure, one write', { replicas: 3, clients: 1, writes: 1, failures: 1 }],
+  ['an early timeout (a retry racing the original), redrive', { replicas: 2, clients: 1, writes: 2, reads: 0, failures: 1, earlyTimeouts: 1, lastsrvReturn: 'redrive' }],
+  ['two clients, craq reads', { replicas: 2, clients: 2, writes: 1, reads: 1, failures: 0, dirtyRead: 'craq' }],
+  // a cut-off target: fenced, misses routing publishes, heals with a heartbeat
+  ['a false suspicion, tail reads', { replicas: 2, clients: 1, writes: 1, reads: 1, failures: 0, suspicions: 1, readPolicy: 'tail', lastsrvReturn: 'redrive' }],
+  ['two failures, reads only after one write', { replicas: 2, clients: 1, writes: 1, reads: 2, failures: 2 }],
+];
+
+describe.each(CONFIGS)('%s', (_name, over) => {
+  const cfg = cfgOf(over);
+  test('the interned model explores exactly the reference state space', () => {
+    const ref = explore(systemReferenceModel(cfg), { maxStates: 25_000 });
+    const fast = explore(systemModel(cfg), { maxStates: 25_000 });
+    expect(counts(fast)).toEqual(counts(ref));
+    expect(fast.violations).toEqual(ref.violations);
+  });
+
+  test('its int-tuple fingerprints identify the same states as its string encoding', () => {
+    const m = systemModel(cfg);
+    const viaStrings = explore({ ...m, fingerprint: undefined, packing: undefined }, { maxStates: 20_000 });
+    const viaTuples = explore(systemModel(cfg), { maxStates: 20_000 });
+    expect(counts(viaTuples)).toEqual(counts(viaStrings));
+  });
+
+  test('lockstep random walks: same encoding, same choices, same step lines (up to request ids)', () => {
+    // representatives may carry an order-preserving renaming of the reference's request and query ids
+    const ids = (line: string) => line.replace(/#\d+/g, '#_').replace(/\bq\d+/g, 'q_');
+    let seed = 4242;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const ref = systemReferenceModel(cfg);
+    const fast = systemModel(cfg);
+    let steps = 0;
+    for (let walk = 0; walk < 25; walk++) {
+      let r = ref.initial();
+      let f = fast.initial();
+      for (let d = 0; d < 60; d++) {
+        expect(fast.encode(f)).toBe(encodeSystemState(r));
+        const ra = ref.actions(r);
+        const fa = fast.actions(f);
+        expect(fa.length).toBe(ra.length);
+        if (ra.length === 0) break;
+        const i = rnd(ra.length);
+        const rn = ref.apply(r, ra[i]);
+        const fn = fast.apply(f, fa[i]);
+        expect(ids(fast.describe(f, fa[i], fn))).toBe(ids(ref.describe(r, ra[i], rn)));
+        r = rn;
+        f = fn;
+        steps++;
+      }
+    }
+    expect(steps).toBeGreaterThan(300);
+  });
+});
+
+test.each<[string, Partial<SystemCheckConfig>]>([
+  ['syncSkipsUncommitted', { replicas: 2, clients: 1, failures: 1, recoveryMutant: 'syncSkipsUncommitted' }],
+  ['syncSendsOlder', { replicas: 2, clients: 1, writes: 2, reads: 0, failures: 1, earlyTimeouts: 1, recoveryMutant: 'syncSendsOlder' }],
+  ['craq mutant commitWithoutAck', { replicas: 2, clients: 1, writes: 1, reads: 1, failures: 1, craqMutant: 'commitWithoutAck' }],
+  // (noFence: test/core/check/system-model.test.ts, where every violation is confirmed on the reference)
+])('mutant %s: the same violation and trace as the reference model', (_name, over) => {
+  const cfg = cfgOf(over);
+  const ref = explore(systemReferenceModel(cfg), { maxStates: 100_000 });
+  const fast = explore(systemModel(cfg), { maxStates: 100_000 });
+  expect(ref.violations).toHaveLength(1);
+  expect(fast.violations).toEqual(ref.violations);
+  expect(counts(fast)).toEqual(counts(ref));
+});
+
+test('random small configurations: the same search, state for state (bounded ones too: the same order)', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        replicas: fc.integer({ min: 2, max: 3 }),
+        clients: fc.integer({ min: 1, max: 2 }),
+        writes: fc.integer({ min: 0, max: 2 }),
+        reads: fc.integer({ min: 0, max: 1 }),
+        failures: fc.integer({ min: 0, max: 2 }),
+        earlyTimeouts: fc.integer({ min: 0, max: 1 }),
+        suspicions: fc.integer({ min: 0, max: 1 }),
+        dirtyRead: fc.constantFrom('3fs' as const, 'craq' as const),
+        lastsrvReturn: fc.constantFrom('reset' as const, 'redrive' as const),
+        readPolicy: fc.constantFrom('roundRobin' as const, 'tail' as const),
+      }),
+      (over) => {
+        const cfg = cfgOf(over);
+        const ref = explore(systemReferenceModel(cfg), { maxStates: 1500 });
+        const fast = explore(systemModel(cfg), { maxStates: 1500 });
+        expect(counts(fast)).toEqual(counts(ref));
+        expect(fast.violations).toEqual(ref.violations);
+      },
+    ),
+    { numRuns: 25, seed: 5 },
+  );
+});
+
+test('the memo stays small: each machine ran once per distinct (component, input)', () => {
+  const m = systemModel(cfgOf({ replicas: 2, clients: 1, failures: 2 }));
+  const r = explore(m, {});
+  const st = m.stats();
+  expect(r.exhaustive).toBe(true);
+  expect(st.steps).toBeLessThan(r.transitions / 10);
+  expect(st.managerSteps).toBeLessThan(200);
+  expect(st.histories).toBeLessThan(20);
+});
