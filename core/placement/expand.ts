@@ -9,10 +9,13 @@
  * moved target on top of the balance cost, and a final polishing phase tries to put
  * original nodes back without unbalancing anything.
  *
- * A lower bound on moved targets for any expansion with pair spread <= 1 (no domains):
- * new-to-old pair incidences only arise next to a moved slot holding a new node or an
- * old slot in a new chain (the two are equally many, A), each giving at most k-1, so
- * 2(k-1)A >= N * (r(k-1) - hi(N-1)), hi = ceil(mean). proofs-notes/placement-expansion.md.
+ * Lower bounds on moved targets for any expansion with pair spread <= 1 (no domains), A =
+ * old-node slots in new chains = old-chain slots given to new nodes <= moved: new-to-old pair
+ * incidences only arise next to those, each giving at most k-1, so 2(k-1)A >= N * (r(k-1) -
+ * hi(N-1)), hi = ceil(mean); and the new chains hold at most hi*C(N,2) new-new pair incidences,
+ * which caps their new-node slots (`movedLowerBound`). proofs-notes/placement-expansion.md.
+ *
+ * The search prices a moved target at 20 for the first half of its budget, 3 after.
  */
 import { Either, left, right } from 'fp-ts/Either';
 import { Rng } from '../prng';
@@ -26,7 +29,17 @@ export interface ExpandPlan {
   readonly original: Int32Array;
 }
 
-/** Moves below which no expansion can have pair spread <= 1 (see header). */
+/**
+ * Moves below which no expansion can have pair spread <= 1 (see header and
+ * proofs-notes/placement-expansion.md): the larger of
+ *  (a) the incidence bound ceil(N(r(k-1) - hi(N-1)) / (2(k-1))), and
+ *  (b) the new-chain bound: old nodes keep r slots, so the A old-node slots in the dN new
+ *      chains equal the old-chain slots they gave up (A <= moved), and the new chains' other
+ *      k*dN - A slots hold new nodes. A new chain with t new nodes holds C(t,2) new-new pair
+ *      incidences, at most hi * C(N,2) in all; raising t from s to s+1 costs s of them, so
+ *      at most S = the most new slots those increments buy (cheapest first) fit, and
+ *      A >= k*dN - min(N*r, S).
+ */
 export function movedLowerBound(old: TableParams, addNodes: number): number {
   const { v, k, r } = old;
   const n = v + addNodes;
@@ -34,7 +47,18 @@ export function movedLowerBound(old: TableParams, addNodes: number): number {
   const mean = (b * k * (k - 1)) / (n * (n - 1));
   const hi = Math.ceil(mean - 1e-9);
   const need = addNodes * (r * (k - 1) - hi * (addNodes - 1));
-  return Math.max(0, Math.ceil(need / (2 * (k - 1))));
+  const incidence = Math.max(0, Math.ceil(need / (2 * (k - 1))));
+  const dN = (addNodes * r) / k;
+  let budget = (hi * addNodes * (addNodes - 1)) / 2;
+  let newSlots = dN; // t = 1 in every new chain costs no new-new pair
+  for (let t = 1; t < k && budget > 0; t++) {
+    const steps = Math.min(dN, Math.floor(budget / t));
+    newSlots += steps;
+    budget -= steps * t;
+    if (steps < dN) break;
+  }
+  const chainBound = Math.max(0, k * dN - Math.min(addNodes * r, newSlots));
+  return Math.max(incidence, chainBound);
 }
 
 export function planExpansion(old: ChainTable, addNodes: number, seed: number, newPerChain?: number): Either<PlacementError, ExpandPlan> {

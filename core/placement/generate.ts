@@ -414,9 +414,18 @@ export function stepGeneration(state: GenState, input: GenInput): StepResult<Gen
 
 /** A state that searches from a given table (expansion): `original` marks existing slots. */
 export function startSearchFrom(p: TableParams, opts: GenerateOptions, chains: Int32Array, original: Int32Array, method: string, polish: number): GenState {
-  const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, original, polish, domainOf: opts.domainOf, seed: opts.seed ^ 0x27d4eb2f });
-  return { params: p, opts, budget: opts.iterationsMax ?? defaultBudget(p), phase: { kind: 'pair', search, method, original } };
+  const budget = opts.iterationsMax ?? defaultBudget(p);
+  // first half of the budget at a high price per moved target (keeps old targets where they
+  // are while balance is found), then the normal price so balance is reached; measured on
+  // 100+10 (k=3, r=51): 660 -> ~325 moved, 200+20 (r=102): 2613 -> ~1420 (docs/placement.md)
+  const tuning = { moveWeight: EXPAND_MOVE_WEIGHT, moveWeightHigh: EXPAND_MOVE_WEIGHT_HIGH, highUntil: Math.floor(budget / 2) };
+  const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, original, polish, domainOf: opts.domainOf, seed: opts.seed ^ 0x27d4eb2f, tuning });
+  return { params: p, opts, budget, phase: { kind: 'pair', search, method, original } };
 }
+
+/** Cost per moved target in the expansion search, and the higher price of its first half. */
+const EXPAND_MOVE_WEIGHT = 3;
+const EXPAND_MOVE_WEIGHT_HIGH = 20;
 
 function progress(state: GenState): GenEffect {
   const ph = state.phase;

@@ -87,7 +87,16 @@ export interface PairSearchConfig {
   /** expansion: moves spent after balance is reached putting original nodes back */
   readonly polish?: number;
   /** annealing temperatures (start, end of each epoch) and the extra weight per unit outside the band */
-  readonly tuning?: { readonly t0?: number; readonly t1?: number; readonly outsideWeight?: number; readonly epochLen?: number; readonly moveWeight?: number };
+  readonly tuning?: {
+    readonly t0?: number;
+    readonly t1?: number;
+    readonly outsideWeight?: number;
+    readonly epochLen?: number;
+    readonly moveWeight?: number;
+    /** expansion: a higher cost per moved target until this many total moves, then `moveWeight` */
+    readonly moveWeightHigh?: number;
+    readonly highUntil?: number;
+  };
 }
 
 export interface PairSearchStatus {
@@ -113,7 +122,9 @@ export class PairSearch {
   private readonly domainOf?: Int32Array;
   private readonly original?: Int32Array;
   private readonly forbidWeight: number;
-  private readonly moveWeight: number;
+  private moveWeight: number;
+  private readonly baseMoveWeight: number;
+  private readonly highUntil: number;
   private readonly badSet: IndexedSet;
   private readonly movedSet: IndexedSet;
   private readonly rng: Draws;
@@ -124,6 +135,7 @@ export class PairSearch {
   private readonly outW: number;
   private polishLeft: number;
   private bestKey: [number, number];
+  private bestMoved = 0;
 
   constructor(cfg: PairSearchConfig) {
     const { v, k, r } = cfg;
@@ -137,7 +149,9 @@ export class PairSearch {
     this.original = cfg.original;
     this.rng = new Draws(new Rng(cfg.seed));
     this.forbidWeight = 8 * r * k + 64;
-    this.moveWeight = cfg.original ? cfg.tuning?.moveWeight ?? 3 : 0;
+    this.baseMoveWeight = cfg.original ? cfg.tuning?.moveWeight ?? 3 : 0;
+    this.highUntil = cfg.original && cfg.tuning?.moveWeightHigh !== undefined ? cfg.tuning.highUntil ?? 0 : 0;
+    this.moveWeight = this.highUntil > 0 ? cfg.tuning!.moveWeightHigh! : this.baseMoveWeight;
     this.t0 = cfg.tuning?.t0 ?? 1.0;
     this.t1 = cfg.tuning?.t1 ?? 0.05;
     this.outW = cfg.tuning?.outsideWeight ?? 6;
@@ -187,6 +201,7 @@ export class PairSearch {
     this.epochLen = cfg.tuning?.epochLen ?? Math.max(50000, 20 * this.b * k);
     this.bestChains = Int32Array.from(this.chains);
     this.bestKey = [this.badN, this.cost];
+    this.bestMoved = this.moved;
   }
 
   get bad(): number {
@@ -379,6 +394,12 @@ export class PairSearch {
     const T1 = this.t1;
     for (let n = 0; n < iterations; n++) {
       if (this.finished) break;
+      if (this.iterations === this.highUntil && this.moveWeight !== this.baseMoveWeight) {
+        // the high-weight stretch is over: same state, lower price per moved target
+        this.cost += this.moved * (this.baseMoveWeight - this.moveWeight);
+        this.bestKey = [this.bestKey[0], this.bestKey[1] + this.bestMoved * (this.baseMoveWeight - this.moveWeight)];
+        this.moveWeight = this.baseMoveWeight;
+      }
       const polishing = this.badN === 0;
       if (polishing) this.polishLeft--;
       const phase = (this.iterations % this.epochLen) / this.epochLen;
@@ -409,6 +430,7 @@ export class PairSearch {
   private keepBest(): void {
     if (this.badN < this.bestKey[0] || (this.badN === this.bestKey[0] && this.cost <= this.bestKey[1])) {
       this.bestKey = [this.badN, this.cost];
+      this.bestMoved = this.moved;
       this.bestChains.set(this.chains);
     }
   }

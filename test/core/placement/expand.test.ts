@@ -26,6 +26,15 @@ describe('expansion: few moved targets, balance restored', () => {
     expect(e.moved).toBeLessThan(0.5 * v * r);
   });
 
+  test('100 + 10 nodes (k=3, r=51): within 1.2x the lower bound (two-price move cost; was 660 moved)', () => {
+    const old = generateTable({ v: 100, k: 3, r: 51 }, { seed: 1 }).table;
+    const res = expandTable(old, 10, { seed: 1, compare: false });
+    if (!isRight(res)) throw new Error('expansion failed');
+    expect(res.right.spread).toBeLessThanOrEqual(1);
+    expect(res.right.movedLowerBound).toBe(295);
+    expect(res.right.moved).toBeLessThan(1.2 * 295);
+  });
+
   test('the plan keeps every old chain and adds N*r/k new chains; new nodes hold r targets', () => {
     const old = generateTable({ v: 13, k: 4, r: 4 }, { seed: 1 }).table;
     const p = planExpansion(old, 2, 7);
@@ -44,8 +53,16 @@ describe('expansion: few moved targets, balance restored', () => {
     expect(isLeft(nd) && nd.left.constraint).toContain('divisible by replicas');
   });
 
-  test('lower bound: 25 + 6 nodes with k=3, r=12 needs at least 29 moved targets', () => {
-    // new-old incidences >= N(r(k-1) - hi(N-1)) = 6 * (24 - 5) = 114 <= 2(k-1) * moved
-    expect(movedLowerBound({ v: 25, k: 3, r: 12 }, 6)).toBe(29);
+  test('lower bound: 25 + 6 nodes with k=3, r=12 needs at least 33 moved targets (and the search reaches it)', () => {
+    // incidence bound: N(r(k-1) - hi(N-1)) = 6 * (24 - 5) = 114 <= 2(k-1) * moved -> 29
+    // new-chain bound: 24 new chains, at most C(6,2) = 15 of them can hold 2 new nodes, so they
+    // hold at most 24 + 15 = 39 new-node slots and at least 72 - 39 = 33 old-node slots
+    expect(movedLowerBound({ v: 25, k: 3, r: 12 }, 6)).toBe(33);
+    expect(movedLowerBound({ v: 100, k: 3, r: 51 }, 10)).toBe(295);
+    // one new node: it fits once in each of the 4 new chains, so 8 of its 12 targets are moved ones
+    expect(movedLowerBound({ v: 25, k: 3, r: 12 }, 1)).toBe(8);
+    const old = generateTable({ v: 25, k: 3, r: 12 }, { seed: 1 }).table;
+    const res = expandTable(old, 6, { seed: 1, compare: false });
+    expect(isRight(res) && res.right.moved).toBe(33);
   });
 });
