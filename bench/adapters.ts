@@ -7,7 +7,7 @@
  * Each goal row's baseline is raw loopback measured just before and just after that row
  * (the mean), and each is preceded by BENCH_ADAPTERS_WARM_MS (500) of the same load,
  * unmeasured; the first row on freshly started target processes by BENCH_ADAPTERS_PROC_WARM_MS
- * (4000). The targets adopt whole-chunk writes (TargetConfig.adoptWriteBuffers, as the
+ * (8000: steady state, see below). The targets adopt whole-chunk writes (TargetConfig.adoptWriteBuffers, as the
  * runtime's StorageNode does; BENCH_ADOPT=0 turns it off), and the file stores run with the
  * fsync policy each row names ('never': page cache only; 'always': fdatasync per group).
  *
@@ -239,10 +239,12 @@ export const bench: BenchModule = {
     // every measured 1 MiB row is preceded by this much of the same load, unmeasured: the
     // figures are steady-state (JIT-compiled paths, chunks and connections already exist)
     const warm = Number(process.env.BENCH_ADAPTERS_WARM_MS ?? 500);
-    // freshly started target processes need longer: measured in 2 s windows of 1 MiB writes,
-    // CPU per MiB (client + 3 targets) is ~7 ms in the first window and ~5 ms from the third
-    // on (JIT tiering and bytecode compilation in 4 new isolates)
-    const procWarm = Number(process.env.BENCH_ADAPTERS_PROC_WARM_MS ?? 4000);
+    // freshly started target processes need longer: their per-write functions run a few
+    // hundred times a second, so Turbofan reaches them only after seconds (the file store's
+    // writeGroup alone takes ~90 ms to compile). Measured in consecutive 2 s windows of 1 MiB
+    // writes, CPU per MiB (client + 3 targets) is 6.1-6.4 ms in the first, ~5.1 ms in the
+    // second to fourth and 4.3-4.7 ms from the fifth on (load 7-8)
+    const procWarm = Number(process.env.BENCH_ADAPTERS_PROC_WARM_MS ?? 8000);
     const rows: BenchRow[] = [];
     const loop = await rawLoopback(ms);
     const disk = await rawDisk(256 * MiB);
