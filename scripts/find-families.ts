@@ -1,13 +1,16 @@
 /**
  * OFFLINE: search base blocks for 2-(v,k,lambda) designs that no construction in
  * core/placement/designs.ts builds yet, and print them as DIFFERENCE_FAMILIES entries.
- *   node -r ./scripts/ts-hook.js scripts/find-families.ts [v,k,lambda ...] [--budget N] [--seeds N]
- * Without arguments it takes every grid point (v <= 40, k <= 5, lambda <= 2(k-1)) that meets
- * the necessary conditions, is not a known non-existent design, and has no construction.
+ *   node -r ./scripts/ts-hook.js scripts/find-families.ts [v,k,lambda ...] [--redo] [--budget N] [--seeds N]
+ *        [--group 5x5 --comps C] [--max-short N] [--plans N]
+ * Without arguments it takes the smallest admissible lambda of every (v, k) on the grid
+ * (v <= 40, k <= 5, lambda <= 2(k-1)) that no construction builds (2-(15,5,4) and 2-(15,5,6)
+ * for the non-existent 2-(15,5,2)); --redo searches again for every stored entry.
  * Deterministic (seeded); the entries it prints are verified by developing them.
  */
 import { FamilyPlan, FamilySlot, groupAdd, groupOrder, searchFamily, subgroup } from '../core/placement/familysearch';
 import { developFamily, findDesign, isDesign } from '../core/placement/designs';
+import { SEARCHED_FAMILIES } from '../core/placement/families';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -109,6 +112,8 @@ function normalise(blocks: number[][], group: number[]): number[][] {
 
 function targets(): [number, number, number][] {
   if (explicit.length) return explicit as [number, number, number][];
+  // --redo: search again for every stored entry (reproduces the table with the current engine)
+  if (argv.includes('--redo')) return SEARCHED_FAMILIES.map((f) => [f.v, f.k, f.lambda]);
   const out: [number, number, number][] = [];
   for (let v = 3; v <= 40; v++)
     for (let k = 3; k <= Math.min(5, v - 1); k++) {
