@@ -18,6 +18,6 @@ const full = process.env.PLACEMENT_FULL_GRID === '1' ? describe : describe.skip;
 full('placement grid at the default budget (opt-in)', () => {
   test.each([[[2, 3]], [[4]], [[5]]])('k in %j: structure, positions, exact designs, spread bound', (ks) => {
     const pinned = new Set(ks.flatMap((k) => NOT_REACHED_AT_DEFAULT_BUDGET[k]));
-    expect(gridOutcome(ks, pinned, undefined)).toEqual(GRID_OK);
+    expect(gridOutcome(ks, pinned, 'cli-default')).toEqual(GRID_OK);
   }, 900_000);
 });

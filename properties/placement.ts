@@ -78,10 +78,10 @@ export const GRID_SEED = 1;
 /**
  * Summary of the grid for the given k values, checked against a pinned not-reached list
  * (exact both ways: a pinned point that now reaches spread <= 1 is reported as stale, so
- * the list, and the figures quoted from it, stay true). `moves` undefined: the CLI default.
+ * the list, and the figures quoted from it, stay true). `moves` 'cli-default': defaultBudget.
  */
-export function gridOutcome(ks: readonly number[], pinned: ReadonlySet<string>, moves: number | undefined = GRID_MOVES) {
-  const out = runGrid(gridPoints(3, 40, ks), GRID_SEED, moves);
+export function gridOutcome(ks: readonly number[], pinned: ReadonlySet<string>, moves: number | 'cli-default' = GRID_MOVES) {
+  const out = runGrid(gridPoints(3, 40, ks), GRID_SEED, moves === 'cli-default' ? undefined : moves);
   const violations = out.filter((o) => o.violations.length > 0).map((o) => `${pointKey(o.point)} seed ${GRID_SEED}: ${o.violations.join('; ')}`);
   const withConstruction = out.filter((o) => hasConstruction(o.point));
   const constructionNotExact = withConstruction.filter((o) => o.result.status !== 'exact').map((o) => `${pointKey(o.point)}: ${o.result.status} ${o.result.method}`);
