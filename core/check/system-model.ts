@@ -23,7 +23,8 @@
  * holds every acknowledged write's version), INV-SYS-PREFIX (along the SERVING targets, a
  * successor never holds a version its predecessor lacks), INV-SYS-MONO (per transition: chain versions
  * at the manager and at every target never go back; each replica's (stamp, commitVer)
- * never goes back), INV-SYS-CONVERGED (once everything is quiet and serving, the live
+ * never goes back), INV-SYS-ONCE (per transition: a client write is applied once, no replica
+ * takes a new version holding the bytes of the one it had committed), INV-SYS-CONVERGED (once everything is quiet and serving, the live
  * replicas are identical), INV-LIN (the client history is linearizable once every
  * operation returned). Liveness goal LIVE-SYS-SERVING: every planned operation returned,
  * every live target SERVING and clean, nothing in flight.
@@ -298,6 +299,29 @@ function deliverFenced(c: ClusterState, i: number): ClusterState | null {
   return { ...c, inflight: [...inflight, { id: c.nextMsgId, from: m.to, to, msg: v.msg }], nextMsgId: c.nextMsgId + 1 };
 }
 
+/**
+ * Per-transition checks of target `i` (before `b`, after `a`), in the order they are checked:
+ * INV-SYS-MONO (the replica's (stamp, commitVer), then its chain version), INV-SYS-ONCE (a
+ * client write is applied once: the replica takes no new version, committed or pending,
+ * holding the bytes of the version it had committed; every planned write has distinct bytes,
+ * so equal bytes at two versions are one write applied twice).
+ */
+function targetTransition(i: number, b: TargetState, a: TargetState): InvariantViolation | null {
+  const ra = replicaOfT(a);
+  const rb = replicaOfT(b);
+  if (ra && rb && (ra.chainVer < rb.chainVer || (ra.chainVer === rb.chainVer && ra.commitVer < rb.commitVer)))
+    return new InvariantViolation('INV-SYS-MONO', `t${i + 1}: chunk x went from v${rb.commitVer} (stamp ${rb.chainVer}) back to v${ra.commitVer} (stamp ${ra.chainVer})`);
+  const va = a.volatile.routing?.get(CHAIN)?.version;
+  const vb = b.volatile.routing?.get(CHAIN)?.version;
+  if (va !== undefined && vb !== undefined && va < vb) return new InvariantViolation('INV-SYS-MONO', `t${i + 1}: chain version went from ${vb} to ${va}`);
+  if (ra && rb && rb.commitVer > 0 && ra.commitVer > rb.commitVer && hexOf(ra.data) === hexOf(rb.data))
+    return new InvariantViolation('INV-SYS-ONCE', `t${i + 1}: committed v${ra.commitVer} = ${hexOf(ra.data)}, the bytes of its v${rb.commitVer}: one write applied twice`);
+  const p = ra?.pending;
+  if (ra && p && ra.commitVer > 0 && p.ver > ra.commitVer && hexOf(p.data) === hexOf(ra.data))
+    return new InvariantViolation('INV-SYS-ONCE', `t${i + 1}: pending v${p.ver} = ${hexOf(p.data)}, the bytes of its committed v${ra.commitVer}: one write applied twice`);
+  return null;
+}
+
 function checkTransition(before: SystemState, after: SystemState): void {
   const c0 = before.m.chains[0];
   const c1 = after.m.chains[0];
@@ -306,13 +330,8 @@ function checkTransition(before: SystemState, after: SystemState): void {
     const a = after.c.targets[i];
     const b = before.c.targets[i];
     if (a === b) continue;
-    const ra = replicaOfT(a);
-    const rb = replicaOfT(b);
-    if (ra && rb && (ra.chainVer < rb.chainVer || (ra.chainVer === rb.chainVer && ra.commitVer < rb.commitVer)))
-      throw new InvariantViolation('INV-SYS-MONO', `t${i + 1}: chunk x went from v${rb.commitVer} (stamp ${rb.chainVer}) back to v${ra.commitVer} (stamp ${ra.chainVer})`);
-    const va = a.volatile.routing?.get(CHAIN)?.version;
-    const vb = b.volatile.routing?.get(CHAIN)?.version;
-    if (va !== undefined && vb !== undefined && va < vb) throw new InvariantViolation('INV-SYS-MONO', `t${i + 1}: chain version went from ${vb} to ${va}`);
+    const e = targetTransition(i, b, a);
+    if (e) throw e;
   }
 }
 
@@ -779,9 +798,8 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const tSlot: number[] = [];
   const tClock: number[] = [];
   const tDirty: boolean[] = [];
-  /** Chunk x's committed version and stamp (-1: no replica), its update version (0: none), the chain version routed (-1: none). */
+  /** Chunk x's committed version (-1: no replica), its update version (0: none), the chain version routed (-1: none). */
   const tCommit: number[] = [];
-  const tStamp: number[] = [];
   const tUpd: number[] = [];
   const tRoutVer: number[] = [];
   const tView: string[] = [];
@@ -843,7 +861,6 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
       tClock.push(clock);
       tDirty.push(t.durable.dirty.length > 0);
       tCommit.push(r ? r.commitVer : -1);
-      tStamp.push(r ? r.chainVer : -1);
       tUpd.push(r ? (r.pending?.ver ?? r.commitVer) : 0);
       tRoutVer.push(t.volatile.routing?.get(CHAIN)?.version ?? -1);
       tView.push(replicaStrShort(r));
@@ -1150,16 +1167,12 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     return kind | (slot << 3) | (a << 7) | (b << 19);
   };
 
-  /** INV-SYS-MONO for one target across a transition (null: fine). */
+  /** The per-transition checks of one target (targetTransition on the representatives: they hold the same fields). */
   const targetMono = (b: number, a: number): InvariantViolation | null => {
     let k = monoMemo.get(b, a);
     if (k < 0) {
-      const slot = tSlot[a];
-      let e: InvariantViolation | null = null;
-      if (tCommit[a] >= 0 && tCommit[b] >= 0 && (tStamp[a] < tStamp[b] || (tStamp[a] === tStamp[b] && tCommit[a] < tCommit[b])))
-        e = new InvariantViolation('INV-SYS-MONO', `t${slot + 1}: chunk x went from v${tCommit[b]} (stamp ${tStamp[b]}) back to v${tCommit[a]} (stamp ${tStamp[a]})`);
-      else if (tRoutVer[a] >= 0 && tRoutVer[b] >= 0 && tRoutVer[a] < tRoutVer[b]) e = new InvariantViolation('INV-SYS-MONO', `t${slot + 1}: chain version went from ${tRoutVer[b]} to ${tRoutVer[a]}`);
-      k = e === null ? 0 : 1 + monoErrs.push(e) - 1;
+      const e = targetTransition(tSlot[a], tgt.reps[b], tgt.reps[a]);
+      k = e === null ? 0 : monoErrs.push(e);
       monoMemo.set(b, a, k);
     }
     return k === 0 ? null : monoErrs[k - 1];
@@ -1339,7 +1352,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
       default:
         throw new Error(`system model: bad action ${a}`);
     }
-    // INV-SYS-MONO across the transition (checkTransition)
+    // INV-SYS-MONO and INV-SYS-ONCE across the transition (checkTransition)
     if (mInfo[mid].chainVersion < mInfo[s[MG]].chainVersion)
       throw new InvariantViolation('INV-SYS-MONO', `manager chain version went from ${mInfo[s[MG]].chainVersion} to ${mInfo[mid].chainVersion}`);
     for (let i = 0; i < R; i++)
