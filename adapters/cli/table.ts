@@ -14,7 +14,7 @@ import { intArg, floatArg, enumArg, boolFlag } from '../../spec/cli';
 import { parseDomainsText, parseTableText, DecodedTable } from '../../spec/placement';
 import { ChainTable, NODES_MAX, TableParams, chainCount, validateParams } from '../../core/placement/params';
 import { GenState, GenerateResult, checkDomains, startGeneration, stepGeneration } from '../../core/placement/generate';
-import { startExpansion, finishExpansion, ExpandResult } from '../../core/placement/expand';
+import { startExpansion, startRepair, finishExpansion, ExpandResult } from '../../core/placement/expand';
 import { Analysis, analyzeWithNaive, metrics } from '../../core/placement/analysis';
 import { TABLE_FORMATS, TableFormat, THREE_FS_DEFAULTS, tableCsv, tableJson, tableSvg, threeFsFiles } from './table-output';
 import { CliError, EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, Register, action, decodeOptions, optional, progressEnabled } from './common';
@@ -228,20 +228,35 @@ export async function runExpand(file: string, raw: Record<string, unknown>, io: 
   const st = startExpansion(old, e.addNodes, opts);
   if (isLeft(st)) throw new CliError(EXIT_BAD_INPUT, `constraint '${st.left.constraint}' violated: ${st.left.message}`);
   const t0 = io.nowMs();
-  const res = await drive(st.right, io, o.timeLimit, o.quiet);
-  const full: ExpandResult = finishExpansion(old, e.addNodes, res, { ...opts, compare: !e.skipCompare });
+  const first = await drive(st.right, io, o.timeLimit, o.quiet);
+  const elapsedS = () => (io.nowMs() - t0) / 1000;
+  const rest = () => (o.timeLimit > 0 ? Math.max(1, o.timeLimit - elapsedS()) : 0);
+  const isBalanced = (r: GenerateResult) => r.status === 'exact' || r.status === 'near';
+  // balance not restored: a repair search at a low price per moved target
+  const repaired = isBalanced(first) ? undefined : await drive(startRepair(old, e.addNodes, first, opts), io, rest(), o.quiet);
+  const res = first;
+  // the full regeneration for v+N: the comparison, and the fallback (relabelled onto the old
+  // table) when the search did not restore balance; it gets the rest of the time limit
+  const needRegen = !e.skipCompare || !(isBalanced(res) || (repaired !== undefined && isBalanced(repaired)));
+  const fresh = needRegen ? await drive(startGeneration({ v: n, k: old.k, r: old.r }, opts), io, rest(), o.quiet) : undefined;
+  const full: ExpandResult = finishExpansion(old, e.addNodes, res, { ...opts, compare: !e.skipCompare }, fresh, repaired);
   const seconds = (io.nowMs() - t0) / 1000;
   const files = emit(io, full.table, o, domainOf);
   const moves = {
     moved: full.moved,
     movedLowerBound: full.movedLowerBound,
     regenerationMoved: full.regenerationMoved ?? null,
+    relabelledMoved: full.relabelledMoved ?? null,
+    searchMoved: full.searchMoved,
+    source: full.source,
     existingTargets: old.v * old.r,
   };
   const text =
     resultText(full, seconds, domainOf) +
-    `moved targets: ${full.moved} of ${old.v * old.r} existing (lower bound for spread <= 1: ${full.movedLowerBound})` +
-    (full.regenerationMoved !== undefined ? `; a full regeneration would move ${full.regenerationMoved}\n` : '\n') +
+    `moved targets: ${full.moved} of ${old.v * old.r} existing (lower bound for spread <= 1: ${full.movedLowerBound}); from the ${full.source}` +
+    (full.regenerationMoved !== undefined
+      ? `; incremental search ${full.searchMoved}, regeneration relabelled ${full.relabelledMoved}, a full regeneration as generated would move ${full.regenerationMoved}\n`
+      : '\n') +
     files.map((f) => `wrote ${f}\n`).join('');
   report(io, o, { ...resultSummary(full, seconds, domainOf), ...moves, files }, text, files.length > 0);
   return exitFor(full);

@@ -20,7 +20,8 @@
 import { Either, left, right } from 'fp-ts/Either';
 import { Rng } from '../prng';
 import { ChainTable, PlacementError, TableParams, placementError, validateParams } from './params';
-import { GenState, GenerateOptions, GenerateResult, movedTargets, runToEnd, startSearchFrom, generateTable } from './generate';
+import { GenState, GenerateOptions, GenerateResult, finishTable, movedTargets, runToEnd, startSearchFrom, generateTable } from './generate';
+import { relabelOnto } from './relabel';
 import { flatten } from './analysis';
 
 export interface ExpandPlan {
@@ -124,6 +125,12 @@ export interface ExpandResult extends GenerateResult {
   readonly movedLowerBound: number;
   /** targets of the old chains a full regeneration (same seed) would change, by chain index */
   readonly regenerationMoved?: number;
+  /** the same regeneration relabelled onto the old table (relabel.ts) */
+  readonly relabelledMoved?: number;
+  /** moved by the incremental search (after the repair search when that ran and helped) */
+  readonly searchMoved: number;
+  /** which table was returned: the incremental search, its repair, or the relabelled regeneration */
+  readonly source: 'search' | 'repair' | 'relabelled regeneration';
 }
 
 /** Polishing moves after balance is reached (put original nodes back where possible). */
@@ -136,6 +143,18 @@ export function startExpansion(old: ChainTable, addNodes: number, opts: Generate
   return right(startSearchFrom(params, opts, chains, original, `expansion of ${old.v} + ${addNodes} nodes: local search with a cost per moved target`, POLISH_MOVES));
 }
 
+/**
+ * The repair search: from the incremental search's table (balance not restored), the same
+ * pair search with a flat price of 1 per moved target and a fresh budget.
+ */
+export function startRepair(old: ChainTable, addNodes: number, res: GenerateResult, opts: GenerateOptions): GenState {
+  const params: TableParams = { v: old.v + addNodes, k: old.k, r: old.r };
+  const chains = flatten(res.table);
+  const original = new Int32Array(chains.length).fill(-1);
+  original.set(flatten(old));
+  return startSearchFrom(params, opts, chains, original, `expansion of ${old.v} + ${addNodes} nodes: local search, then a repair search at a low price per moved target`, POLISH_MOVES, true);
+}
+
 /** Expand and compare with a full regeneration (both pure, seeded). */
 export function expandTable(
   old: ChainTable,
@@ -145,21 +164,58 @@ export function expandTable(
   const st = startExpansion(old, addNodes, opts);
   if (st._tag === 'Left') return st;
   const res = runToEnd(st.right);
-  return right(finishExpansion(old, addNodes, res, opts));
+  const repaired = balanced(res) ? undefined : runToEnd(startRepair(old, addNodes, res, opts));
+  return right(finishExpansion(old, addNodes, res, opts, undefined, repaired));
 }
 
-export function finishExpansion(old: ChainTable, addNodes: number, res: GenerateResult, opts: GenerateOptions & { readonly compare?: boolean }): ExpandResult {
-  let regenerationMoved: number | undefined;
-  if (opts.compare !== false) {
-    const fresh = generateTable(res.table, { seed: opts.seed, domainOf: opts.domainOf, iterationsMax: opts.iterationsMax });
-    const orig = new Int32Array(fresh.table.chains.length * old.k).fill(-1);
-    orig.set(flatten(old));
-    regenerationMoved = movedTargets(old.k, orig, flatten(fresh.table));
-  }
+/** exact or near: spread <= 1 (cross-domain with domains, same-domain pairs separated) */
+const balanced = (r: GenerateResult) => r.status === 'exact' || r.status === 'near';
+
+/**
+ * Pick the expansion: the incremental search result `res`, or the full regeneration for v+N
+ * (`fresh`, generated here when not given and needed) relabelled onto the old table
+ * (relabel.ts). The regeneration is needed when the search did not restore balance, or for
+ * the comparison (`compare`, default on). Preference: balanced first, then smaller spread,
+ * then fewer moved targets (ties keep the search result).
+ */
+export function finishExpansion(
+  old: ChainTable,
+  addNodes: number,
+  res: GenerateResult,
+  opts: GenerateOptions & { readonly compare?: boolean },
+  fresh?: GenerateResult,
+  repaired?: GenerateResult,
+): ExpandResult {
+  const useRepair = repaired !== undefined && ((balanced(repaired) && !balanced(res)) || repaired.spread < res.spread);
+  if (useRepair) res = { ...repaired, iterations: res.iterations + repaired.iterations };
+  const searchMoved = res.moved ?? 0;
+  const searchSource = useRepair ? 'repair' : 'search';
+  const lower = opts.domainOf ? 0 : movedLowerBound(old, addNodes);
+  const params: TableParams = { v: old.v + addNodes, k: old.k, r: old.r };
+  const regen = fresh ?? (opts.compare !== false || !balanced(res) ? generateTable(params, { seed: opts.seed, domainOf: opts.domainOf, iterationsMax: opts.iterationsMax }) : undefined);
+  if (!regen) return { ...res, moved: res.moved ?? 0, movedLowerBound: lower, searchMoved, source: searchSource };
+  const oldFlat = flatten(old);
+  const original = new Int32Array(regen.table.chains.length * old.k).fill(-1);
+  original.set(oldFlat);
+  const regenerationMoved = movedTargets(old.k, original, flatten(regen.table));
+  const rel = relabelOnto(old.v, params.v, old.k, oldFlat, flatten(regen.table), opts.seed, opts.domainOf);
+  const relabelled = finishTable(params, opts, rel.chains, `${regen.method}; relabelled onto the old table (${rel.moved} moved)`, regen.iterations, original);
+  const key = (r: GenerateResult, moved: number) => [balanced(r) ? 0 : 1, r.spread, moved];
+  const a = key(res, res.moved ?? 0);
+  const c = key(relabelled, rel.moved);
+  const useRelabelled = c[0] < a[0] || (c[0] === a[0] && (c[1] < a[1] || (c[1] === a[1] && c[2] < a[2])));
+  const chosen = useRelabelled ? relabelled : res;
+  const note = useRelabelled
+    ? `${chosen.note}; the incremental search ended at spread ${res.spread} with ${res.moved ?? 0} moved, so the full regeneration relabelled onto the old table was taken`
+    : chosen.note;
   return {
-    ...res,
-    moved: res.moved ?? 0,
-    movedLowerBound: opts.domainOf ? 0 : movedLowerBound(old, addNodes),
-    ...(regenerationMoved !== undefined ? { regenerationMoved } : {}),
+    ...chosen,
+    note,
+    moved: useRelabelled ? rel.moved : res.moved ?? 0,
+    movedLowerBound: lower,
+    regenerationMoved,
+    relabelledMoved: rel.moved,
+    searchMoved,
+    source: useRelabelled ? 'relabelled regeneration' : searchSource,
   };
 }

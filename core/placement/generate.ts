@@ -302,6 +302,11 @@ export function movedTargets(k: number, original: Int32Array, flat: Int32Array):
   return moved;
 }
 
+/** A result for a finished flat table (positions balanced, status and note); `original` marks old slots. */
+export function finishTable(p: TableParams, opts: GenerateOptions, flat: Int32Array, method: string, iterations: number, original?: Int32Array): GenerateResult {
+  return finish(p, opts, flat, method, iterations, false, original);
+}
+
 function finish(
   p: TableParams,
   opts: GenerateOptions,
@@ -413,8 +418,14 @@ export function stepGeneration(state: GenState, input: GenInput): StepResult<Gen
 }
 
 /** A state that searches from a given table (expansion): `original` marks existing slots. */
-export function startSearchFrom(p: TableParams, opts: GenerateOptions, chains: Int32Array, original: Int32Array, method: string, polish: number): GenState {
+export function startSearchFrom(p: TableParams, opts: GenerateOptions, chains: Int32Array, original: Int32Array, method: string, polish: number, repair = false): GenState {
   const budget = opts.iterationsMax ?? defaultBudget(p);
+  if (repair) {
+    // repair (expansion, after a search that did not restore balance): one flat low price per
+    // moved target, so balance wins; measured on 500+50 (k=3, r=252): spread 3 -> 1
+    const search = new PairSearch({ v: p.v, k: p.k, r: p.r, chains, original, polish, domainOf: opts.domainOf, seed: opts.seed ^ 0x165667b1, tuning: { moveWeight: 1 } });
+    return { params: p, opts, budget, phase: { kind: 'pair', search, method, original } };
+  }
   // first half of the budget at a high price per moved target (keeps old targets where they
   // are while balance is found), then the normal price so balance is reached; measured on
   // 100+10 (k=3, r=51): 660 -> ~325 moved, 200+20 (r=102): 2613 -> ~1420 (docs/placement.md)
