@@ -142,7 +142,7 @@ export type { UdpTransportOptions } from './adapters/transport/udp';
 export { PersistThenSend, durableFromLoaded } from './adapters/store/types';
 export type { ChunkStore, PersistBatch, LoadedState } from './adapters/store/types';
 export { FileChunkStore, FILE_STORE_DEFAULTS, StoreCorrupt, StoreClosed } from './adapters/store/file';
-export type { FileStoreOptions, FsyncPolicy } from './adapters/store/file';
+export type { FileStoreCounters, FileStoreOptions, FsyncPolicy } from './adapters/store/file';
 export { MemoryChunkStore } from './adapters/store/memory';
 export { crc32c } from './adapters/store/crc32c';
 
