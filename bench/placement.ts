@@ -6,6 +6,7 @@
  * same run: a random layout (slots shuffled, duplicates repaired) - its time and spread.
  * Goal (issue 4, item 10): every row under 10 s on one core with spread <= 1.
  */
+import { expandTable } from '../core/placement/expand';
 import { BenchModule, BenchRow, now } from './common';
 import { generateTable } from '../core/placement/generate';
 import { threeFsTargetsPerNode } from '../core/placement/params';
@@ -86,6 +87,29 @@ export const bench: BenchModule = {
         value: ms,
         unit: 'ms',
         note: `${res.status}; cross-domain pairs ${ps.min}..${ps.max}; same-domain pairs sharing a chain: ${ps.sameDomainShared}; ${res.method}`,
+      });
+    }
+    // expansion: moved targets against a full regeneration (both measured here); 500+50 and
+    // 200+20 take ~15-50 s each on the shared machine: BENCH_PLACEMENT_EXPAND_BIG=1
+    const grow: [number, number, number, number][] = [
+      [25, 3, 12, 6],
+      [100, 3, 51, 10],
+      [127, 5, 35, 5],
+      ...(process.env.BENCH_PLACEMENT_EXPAND_BIG === '1' ? ([[200, 3, 102, 20], [500, 3, 252, 50]] as [number, number, number, number][]) : []),
+    ];
+    for (const [v, k, r, n] of grow) {
+      const old = generateTable({ v, k, r }, { seed: 1 }).table;
+      const t0 = now();
+      const e = expandTable(old, n, { seed: 1 });
+      const ms = now() - t0;
+      if (e._tag === 'Left') throw new Error(e.left.message);
+      const x = e.right;
+      rows.push({
+        name: `expand ${v}+${n} k=${k} r=${r}: moved targets`,
+        value: x.moved,
+        unit: 'targets',
+        baseline: { name: 'full regeneration moves', value: x.regenerationMoved ?? 0 },
+        note: `spread ${x.spread} (${x.spread <= 1 ? 'restored' : 'NOT restored'}); from the ${x.source}; lower bound ${x.movedLowerBound}; search ${x.searchMoved}, relabelled regeneration ${x.relabelledMoved}; ${(ms / 1000).toFixed(1)} s`,
       });
     }
     return rows;
