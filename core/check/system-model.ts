@@ -73,7 +73,7 @@ import { describeMsg } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
 import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
-import { cached, makeCache, replyStr, tagStr } from './encoding';
+import { cached, replyStr, tagStr } from './encoding';
 import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
 import { LinVerdicts } from './lin-memo';
 
@@ -726,23 +726,56 @@ type HistEvent =
 const CLOCK_FIELDS = new Set(['nowMs', 'atMs', 'firstSentMs', 'retryAtMs', 'expiresAtMs', 'startedMs', 'wakeMs', 'attempt']);
 
 /**
- * Everything a machine state holds except clock fields, as a string: the interning key of a
- * component, so a representative agrees with every state under its key on every field
- * behaviour reads (its fresh-id counters included). Maps in iteration order (insertion
- * order, which code may depend on), objects in their own key order (equal states built in
- * another order only get another key: a duplicate representative, never a wrong one).
+ * Exact keys: everything a machine state holds except clock fields, as a short string, the
+ * interning key of a component, so a representative agrees with every state under its key
+ * on every field behaviour reads (its fresh-id counters included). Hash-consed: each
+ * distinct sub-object (by content: kind, fields in their own order, map entries in iteration
+ * order, which code may depend on) gets a token, and an object's key lists its children's
+ * tokens; machine states are immutable and share structure, so a token is computed once per
+ * object and a step's new state costs only its new objects. Equal tokens = equal content
+ * (an object built in another field order only gets another token: a duplicate
+ * representative, never a wrong one).
  */
-export function exactKey(x: unknown): string {
-  return JSON.stringify(x, exactReplacer);
-}
-function exactReplacer(k: string, v: unknown): unknown {
-  if (CLOCK_FIELDS.has(k)) return undefined;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-  if (v instanceof Uint8Array) return `x${hexOf(v)}`;
-  if (v instanceof Map || v instanceof PMap) return { '⟨map⟩': [...(v as ReadonlyMap<unknown, unknown>).entries()] };
-  if (ArrayBuffer.isView(v)) return { '⟨view⟩': Array.from(v as unknown as ArrayLike<number>) };
-  if (Object.getPrototypeOf(v) !== Object.prototype) throw new Error(`system model: no exact key for ${Object.prototype.toString.call(v)}`);
-  return v;
+export class ExactKeys {
+  private readonly byObject = new WeakMap<object, string>();
+  private readonly tokens = new Map<string, string>();
+  key(x: unknown): string {
+    switch (typeof x) {
+      case 'number':
+        return `${x}`;
+      case 'string':
+        return JSON.stringify(x);
+      case 'boolean':
+        return x ? 'T' : 'F';
+      case 'undefined':
+        return 'u';
+      case 'object':
+        break;
+      default:
+        throw new Error(`system model: no exact key for a ${typeof x}`);
+    }
+    if (x === null) return 'n';
+    if (x instanceof Uint8Array) return `x${hexOf(x)}`;
+    let t = this.byObject.get(x);
+    if (t !== undefined) return t;
+    let local: string;
+    if (Array.isArray(x)) {
+      local = '[';
+      for (const e of x) local += this.key(e) + ',';
+    } else if (x instanceof Map || x instanceof PMap) {
+      local = '{';
+      for (const [k, v] of (x as ReadonlyMap<unknown, unknown>).entries()) local += this.key(k) + ':' + this.key(v) + ',';
+    } else if (ArrayBuffer.isView(x)) local = `v${Array.from(x as unknown as ArrayLike<number>).join('.')}`;
+    else if (Object.getPrototypeOf(x) === Object.prototype) {
+      local = '(';
+      const o = x as Record<string, unknown>;
+      for (const f in o) if (!CLOCK_FIELDS.has(f)) local += f + '=' + this.key(o[f]) + ';';
+    } else throw new Error(`system model: no exact key for ${Object.prototype.toString.call(x)}`);
+    t = this.tokens.get(local);
+    if (t === undefined) this.tokens.set(local, (t = `#${this.tokens.size}`));
+    this.byObject.set(x, t);
+    return t;
+  }
 }
 
 const hexReplacer = (_k: string, v: unknown) => (v instanceof Uint8Array ? hexOf(v) : v);
@@ -758,7 +791,7 @@ const tokenised = (s: string): string => (s.includes('#') ? s.replace(REQ_TOKEN,
  * (target 17, sync message 5) -> (target 23, sync messages [8], a syncDone report), runs the
  * real machine once through cluster.ts's own functions on a cluster holding just that
  * component, and is memoised; a manager step likewise (manager.ts `step`). Components are
- * interned by `exactKey` (every field but clocks: fresh-id counters included) and
+ * interned by exact keys (`ExactKeys`: every field but clocks, fresh-id counters included) and
  * fingerprinted by the reference model's own canonical pieces, so the search identifies
  * exactly the states the reference does. The reference (`systemReferenceModel`) is the
  * tracer: counterexamples are replayed and printed through it and must fail there again.
@@ -791,7 +824,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const ROUT = MG + 7;
   const NM = MG + 8;
 
-  const cache = makeCache();
+  const exact = new ExactKeys();
   const fresh = new FreshIds(/⟨(R):(\d+)⟩/g);
   // targets
   const tgt = new ItemTable<TargetState>(null);
@@ -853,9 +886,11 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const timerOrder = nodeAddr.map((_, i) => i).sort((x, y) => (addressKey(nodeAddr[x]) < addressKey(nodeAddr[y]) ? -1 : 1));
 
   const internTarget = (slot: number, t: TargetState, clock: number): number => {
-    const n = tgt.size;
-    const id = tgt.intern(`${slot}|${exactKey(t)}`, t, `${slot}|${encodeTarget(t)}`);
-    if (id === n) {
+    const key = `${slot}|${exact.key(t)}`;
+    const known = tgt.lookup(key);
+    if (known !== undefined) return known;
+    const id = tgt.intern(key, t, `${slot}|${encodeTarget(t)}`);
+    {
       const r = replicaOfT(t);
       tSlot.push(slot);
       tClock.push(clock);
@@ -868,9 +903,11 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     return id;
   };
   const internClient = (slot: number, c: ClientState, clock: number): number => {
-    const n = cli.size;
-    const id = cli.intern(`${slot}|${exactKey(c)}`, c, `${slot}|${tokenised(encodeClient(c, R))}`);
-    if (id === n) {
+    const key = `${slot}|${exact.key(c)}`;
+    const known = cli.lookup(key);
+    if (known !== undefined) return known;
+    const id = cli.intern(key, c, `${slot}|${tokenised(encodeClient(c, R))}`);
+    {
       cSlot.push(slot);
       cClock.push(clock);
       cOps.push(c.ops.size);
@@ -878,10 +915,12 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     return id;
   };
   const internMsg = (m: InFlight): number => {
-    const n = msgs.size;
     const route = `${addressKey(m.from)}>${addressKey(m.to)}:`;
-    const id = msgs.intern(cache(m, () => route + JSON.stringify(m.msg, hexReplacer)), m, tokenised(route + msgBody(m.msg)));
-    if (id === n) {
+    const key = route + JSON.stringify(m.msg, hexReplacer);
+    const known = msgs.lookup(key);
+    if (known !== undefined) return known;
+    const id = msgs.intern(key, m, tokenised(route + msgBody(m.msg)));
+    {
       mTo.push(nodeOf(m.to));
       mSame.push(sames.intern(route + msgBody(m.msg), null));
       mFence.push(-3);
@@ -889,9 +928,11 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     return id;
   };
   const internSync = (m: SyncInFlight): number => {
-    const n = syncs.size;
-    const id = syncs.intern(cache(m, () => `${m.from}>${m.to}:${JSON.stringify(m.msg, hexReplacer)}`), m, `t${m.from}>t${m.to}:${msgBody(m.msg)}`);
-    if (id === n) {
+    const key = `${m.from}>${m.to}:${JSON.stringify(m.msg, hexReplacer)}`;
+    const known = syncs.lookup(key);
+    if (known !== undefined) return known;
+    const id = syncs.intern(key, m, `t${m.from}>t${m.to}:${msgBody(m.msg)}`);
+    {
       sTo.push(targetIndexOf(m.to));
       sSame.push(syncSames.intern(`s${m.from}>${m.to}:${msgBody(m.msg)}`, null));
     }
@@ -899,9 +940,11 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   };
   const internRouting = (table: RoutingTable): number => routings.intern(JSON.stringify(table), table);
   const internManager = (m: ManagerState): number => {
-    const n = mgr.size;
-    const id = mgr.intern(exactKey({ ...m, index: null }), m, encodeManager(m));
-    if (id === n) {
+    const key = exact.key({ ...m, index: null });
+    const known = mgr.lookup(key);
+    if (known !== undefined) return known;
+    const id = mgr.intern(key, m, encodeManager(m));
+    {
       const ch = m.chains[0];
       const bySlot = Array.from({ length: R }, (_, t) => ch.members.find((x) => x.target === t + 1)!);
       const v = chainViolation(chainOf(ch));
