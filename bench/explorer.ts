@@ -4,6 +4,9 @@
  * next to the same explorer on a trivial model (ANCHORS.md: a hand-written BFS in Node 20 did
  * about 3 x 10^5 states/s on a trivial state) and the reference CRAQ model (whole clusters,
  * string encodings) on the same configuration. Goal (issue 3): 500,000 distinct states/s.
+ * Then the whole-system model (targets, clients, chain manager, recovery sync; issue 6's
+ * sys-* configurations) next to its reference model on the same configurations: one
+ * exhaustive (sys-r2-c1-f2) and one bounded in breadth-first order (sys-r2-c2-f1 at 100k).
  *
  * Every CRAQ run builds a fresh model (empty memo). The first run of the full configuration
  * is cold (the machines' code is compiled while it runs); the repeat shows the steady state.
@@ -13,6 +16,8 @@
 import * as os from 'node:os';
 import { explore, ExploreResult, ExplorerModel } from '../core/check/explorer';
 import { CraqCheckConfig, DEFAULT_CHECK_CONFIG, craqModel, craqReferenceModel } from '../core/check/craq-model';
+import { SystemCheckConfig, systemModel, systemReferenceModel } from '../core/check/system-model';
+import { SYSTEM_CONFIGS } from '../properties/system-configs';
 import { BenchModule, BenchRow, now } from './common';
 
 /** Four counters 0..15: 65,536 states, the trivial baseline. */
@@ -84,6 +89,38 @@ export const bench: BenchModule = {
     ] as const) {
       const x = craq(over, maxStates);
       rows.push({ name, value: rate(x.t), unit: 'states/s', baseline: { name: 'trivial states/s', value: baseRate }, note: describe(x.t, x.memo) });
+    }
+
+    // the whole system: interned model vs its reference, same configurations, same search
+    const sysCfg = (name: string): SystemCheckConfig => SYSTEM_CONFIGS.find((c) => c.name === name)!.system;
+    const sys = (cfg: SystemCheckConfig, maxStates: number) => {
+      const m = systemModel(cfg);
+      const t = timed(() => explore(m, { mode: 'bfs', maxStates }));
+      const st = m.stats();
+      return { t, memo: `; memo: ${st.steps} target/client steps, ${st.managerSteps} manager steps, ${st.targets} target / ${st.clients} client / ${st.managers} manager states, ${st.messages} + ${st.syncMessages} messages, ${st.linSearches} lin searches` };
+    };
+    for (const [name, maxStates, repeats] of [
+      ['sys-r2-c1-f2', 5_000_000, 2],
+      ['sys-r2-c2-f1', 100_000, 0],
+    ] as const) {
+      const cfg = sysCfg(name);
+      const first = sys(cfg, maxStates);
+      rows.push({ name: `system ${name}, first run`, value: rate(first.t), unit: 'states/s', baseline: { name: 'trivial states/s', value: baseRate }, note: describe(first.t, first.memo) });
+      let bestSys = first;
+      for (let i = 0; i < repeats; i++) {
+        const again = sys(cfg, maxStates);
+        if (again.t.ms < bestSys.t.ms) bestSys = again;
+      }
+      if (repeats > 0) rows.push({ name: `system ${name}, best of ${repeats} repeats`, value: rate(bestSys.t), unit: 'states/s', baseline: { name: 'trivial states/s', value: baseRate }, note: describe(bestSys.t) });
+      const sref = timed(() => explore(systemReferenceModel(cfg), { mode: 'bfs', maxStates }));
+      rows.push({ name: `system reference model, ${name}`, value: rate(sref), unit: 'states/s', note: describe(sref) });
+      rows.push({
+        name: `system interned / reference, ${name}, first run`,
+        value: rate(first.t) / rate(sref),
+        unit: 'x',
+        note: `same states and transitions: ${sref.r.states === first.t.r.states && sref.r.transitions === first.t.r.transitions}`,
+      });
+      if (repeats > 0) rows.push({ name: `system interned / reference, ${name}, best repeat`, value: rate(bestSys.t) / rate(sref), unit: 'x' });
     }
     return rows;
   },
