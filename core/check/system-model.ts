@@ -1470,7 +1470,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     const b = s[BUD];
     return { c, m: mgr.reps[s[MG]], next: hNext[s[HI]], failures: b & 255, early: (b >>> 8) & 255, suspicions: b >>> 16, cut: Array.from({ length: R }, (_, i) => ((s[CUT] >>> i) & 1) === 1) };
   };
-  const refAction = (s: SystemTuple, a: number): SystemAction => {
+  const refAction = (a: number): SystemAction => {
     const arg = a >>> 4;
     switch (a & 15) {
       case A_INVOKE:
@@ -1620,7 +1620,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     encode: (s) => encodeSystemState(concrete(s)),
     invariants,
     goal: liveness ? { id: 'LIVE-SYS-SERVING', test: goal } : undefined,
-    describe: (before, a, after) => describeSystemStep(concrete(before), refAction(before, a), concrete(after)),
+    describe: (before, a, after) => describeSystemStep(concrete(before), refAction(a), concrete(after)),
     summarize: (s) => versions(concrete(s)),
     // the same choices in the same order over whole systems: traces are replayed through it
     // (real request ids, not a representative's) and every violation is confirmed on it
