@@ -53,7 +53,8 @@ export function ringLayout(nodes: number, replicas: number): ChainLayout {
   }));
 }
 
-function freeUdpPort(): Promise<number> {
+/** A UDP port on 127.0.0.1 nobody holds right now (bound, read, released). */
+export function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket('udp4');
     s.once('error', reject);

@@ -8,26 +8,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as dgram from 'node:dgram';
 import { ClusterSpec, DEFAULT_TIMINGS } from '../../../spec/runtime';
-import { ringLayout } from '../../../adapters/cli/cluster';
+import { freeUdpPort, ringLayout } from '../../../adapters/cli/cluster';
 import { freePort } from '../../../adapters/config/etcd-server';
 import { Running, connectClient, runManager, runStorageNode } from '../../../adapters/runtime/process';
 import { ChainrepClient, ClientError } from '../../../adapters/runtime/client';
 import { StorageNode } from '../../../adapters/runtime/storage-node';
 
 jest.setTimeout(60_000);
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
