@@ -35,6 +35,7 @@ export interface ElectionSubject {
   readonly store: ConfigStore;
   /** Elections of one group: one handle per simulated process (may be the same object). */
   election(process: number): Election;
+  /** Where the suite's fenced writes go: keep the election's own keys outside it. */
   readonly prefix: string;
   dispose?(): Promise<void>;
 }

@@ -49,9 +49,11 @@ describe(`etcd config store (seed ${seed})`, () => {
     try {
       await checkLeaderExclusivity(
         async () => {
-          const prefix = `elect/${run++}`;
-          const elections = clients.map((c) => new EtcdElection(c, prefix, { ttlS: 1, pollMs: 25 }));
-          return { store, prefix, election: (i: number) => elections[i] };
+          // the suite's fenced writes go under `prefix`: the election keys must not share it,
+          // or a written key sorts first among the candidates' keys and nobody is elected
+          const n = run++;
+          const elections = clients.map((c) => new EtcdElection(c, `elect/${n}`, { ttlS: 1, pollMs: 25 }));
+          return { store, prefix: `data/${n}`, election: (i: number) => elections[i] };
         },
         { numRuns: 8, seed },
       );
