@@ -43,6 +43,7 @@ import { ExplorerModel, Invariant } from './explorer';
 import { makeCache, replyStr, tagStr } from './encoding';
 import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
 import { LinVerdicts } from './lin-memo';
+import { RetEvent as BaseRetEvent, historyTable } from './intern-history';
 
 export interface CraqCheckConfig {
   readonly replicas: number;
@@ -526,37 +527,14 @@ interface StepOut {
 }
 
 /**
- * What a history's linearizability verdict depends on (core/check/lin-memo.ts): per planned
- * operation p = client * opsPerClient + k, its result as the history encoding writes it (-1
- * while it has not returned) and the set of operations that had returned when it was called
- * (-1 before it is called) as a bitmask. That is every operation's data and the whole
- * real-time precedence relation (a.ret < b.call iff a had returned when b was called); the
- * times themselves are gone, so interleavings with the same precedence share one verdict.
+ * A return event (core/check/intern-history.ts), with per planned operation k of the client:
+ * the acknowledged (version, bytes) if op k is a write this result acknowledges, else -1
+ * (filled lazily). Linearizability shapes (LinShape) are what a history's verdict depends on
+ * (core/check/lin-memo.ts).
  */
-interface LinShape {
-  readonly result: readonly number[];
-  readonly pred: readonly number[];
-  /** Operations returned so far (bitmask over p). */
-  readonly returned: number;
+interface RetEvent extends BaseRetEvent {
+  readonly acks: number[];
 }
-
-/**
- * A history event, with exactly what the history's canonical encoding records of it: a call
- * by a client (the operation is the client's next planned one; a read's first replica is not
- * recorded), or a return of operation `opId` with a result as `resultStr` writes it.
- */
-type HistEvent =
-  | { readonly kind: 'call'; readonly client: number }
-  | {
-      readonly kind: 'ret';
-      readonly client: number;
-      readonly opId: number;
-      readonly result: OpResult;
-      /** The result's id for linearizability shapes. */
-      readonly resultId: number;
-      /** Per planned operation k of the client: the acknowledged (version, bytes) if op k is a write this result acknowledges, else -1 (lazily). */
-      readonly acks: number[];
-    };
 
 /**
  * The CRAQ cluster as an explorer model over interned states (proofs-notes/explorer.md,
@@ -613,23 +591,18 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const msgs = new ItemTable<InFlight>(fresh);
   const mTo: number[] = [];
   const ledgers = new Interner<ReadonlyMap<string, string>>();
-  const events = new Interner<HistEvent>();
   const ackeds = new Interner<readonly { readonly ver: number; readonly hex: string }[]>();
   const ackMemo = new IntPairMap(1 << 6);
-  const shapes = new Interner<LinShape>();
-  const shapeMemo = new IntPairMap(1 << 10);
   const resultIds = new Interner<string>();
   const commits = new Interner<{ readonly ver: number; readonly hex: string }>();
   const outs: StepOut[] = [];
   const tMemo = new IntPairMap(1 << 12);
   const cMemo = new IntPairMap(1 << 12);
-  const hMemo = new IntPairMap(1 << 10);
   const lMemo = new IntPairMap(1 << 8);
   const conflicts: string[] = [];
   const inv8: (boolean | undefined)[][] = [];
   const lin = new LinVerdicts({ model: 'register', stepBudget: 5_000_000 });
   const linIllegal: (boolean | undefined)[] = [];
-  const callEvents = Array.from({ length: C }, (_, j) => events.intern(`c${j}`, { kind: 'call', client: j }));
   if (C * opsPerClient > 30) throw new Error('craq model: at most 30 planned operations in all');
 
   const hasher = new TupleHasher([...Array<HeadRole>(R).fill(tgt), ...Array<HeadRole>(C).fill(cli), 'plain', 'plain', 'plain', 'plain', 'skip'], [msgs]);
@@ -673,42 +646,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     if (id === n) mTo.push(nodeOf(m.to));
     return id;
   };
-  // ------------------------------------------------------------ histories
-  //
-  // A history is interned by (history, event): the history after an event has the event last
-  // (its clock is the largest), so different (history, event) pairs give different histories,
-  // and equal ones the same: the ids are exactly those of the history encodings. What the
-  // search reads of a history is kept per id (parallel arrays); its operations are built
-  // only when asked for (a linearizability search, a message, `encode`).
-  const hParent: number[] = [];
-  const hEv: number[] = [];
-  const hClock: number[] = [];
-  const hLen: number[] = [];
-  /** Operations invoked per client (the model's `next`). */
-  const hNext: (readonly number[])[] = [];
-  /** opId -> planned operation p. */
-  const hPlan: (readonly number[])[] = [];
-  /** The acknowledged writes, as an interned sorted (version, bytes) list: all INV-CRAQ-8 reads. */
-  const hAcked: number[] = [];
-  const hShape: number[] = [];
-  const hOps: (readonly HistoryOp[] | undefined)[] = [];
-
-  const internShape = (sh: LinShape): number => shapes.intern(`${sh.result.join(',')}|${sh.pred.join(',')}`, sh);
-  /** The shape after operation p is called (`result` < 0) or returns with `result`. */
-  const shapeStep = (shape: number, p: number, result: number): number => {
-    const code = result < 0 ? p : 32 + p + 32 * result;
-    let k = shapeMemo.get(shape, code);
-    if (k < 0) {
-      const sh = shapes.reps[shape];
-      const res = sh.result.slice();
-      const pred = sh.pred.slice();
-      if (result < 0) pred[p] = sh.returned;
-      else res[p] = result;
-      k = internShape({ result: res, pred, returned: result < 0 ? sh.returned : sh.returned | (1 << p) });
-      shapeMemo.set(shape, code, k);
-    }
-    return k;
-  };
+  // ------------------------------------------------------------ histories (core/check/intern-history.ts)
   const ackedWith = (acked: number, commit: number): number => {
     let k = ackMemo.get(acked, commit);
     if (k < 0) {
@@ -718,66 +656,32 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     }
     return k;
   };
-
-  const histStep = (hid: number, ev: number): number => {
-    const k = hMemo.get(hid, ev);
-    if (k >= 0) return k;
-    const e = events.reps[ev];
-    const id = hParent.length;
-    hParent.push(hid);
-    hEv.push(ev);
-    hClock.push(hClock[hid] + 1);
-    hOps.push(undefined);
-    if (e.kind === 'call') {
-      // cluster.invoke: the client's next planned operation, numbered by the history's length
-      const next = hNext[hid].slice();
-      const p = e.client * opsPerClient + next[e.client]++;
-      hLen.push(hLen[hid] + 1);
-      hNext.push(next);
-      hPlan.push([...hPlan[hid], p]);
-      hAcked.push(hAcked[hid]);
-      hShape.push(shapeStep(hShape[hid], p, -1));
-    } else {
-      // cluster's recordReturn: the operation takes the result if it belongs to that client and has not returned
-      const p = hPlan[hid][e.opId];
-      hLen.push(hLen[hid]);
-      hNext.push(hNext[hid]);
-      hPlan.push(hPlan[hid]);
-      const open = p !== undefined && Math.floor(p / opsPerClient) === e.client && ((hShapeReturned(hid) >>> p) & 1) === 0;
-      const kk = p % opsPerClient;
-      let ack = open ? e.acks[kk] : -1;
-      if (ack === undefined) {
-        const r = e.result;
-        const hex = kk < cfg.writes && r.ok && r.kind === 'write' ? hexOf(plannedData(e.client, kk)) : undefined;
-        ack = e.acks[kk] = hex !== undefined && r.ok && r.kind === 'write' ? commits.intern(`${r.commitVer}=${hex}`, { ver: r.commitVer, hex }) : -1;
-      }
-      hAcked.push(ack >= 0 ? ackedWith(hAcked[hid], ack) : hAcked[hid]);
-      hShape.push(open ? shapeStep(hShape[hid], p, e.resultId) : hShape[hid]);
-    }
-    hMemo.set(hid, ev, id);
-    return id;
-  };
-  const hShapeReturned = (hid: number): number => shapes.reps[hShape[hid]].returned;
   const plannedData = (client: number, k: number): Uint8Array => {
     const op = plannedOp(cfg, client, k);
     if (op.kind !== 'write') throw new Error('craq model: not a write');
     return op.data;
   };
-  /** The history's operations, as cluster.invoke and recordReturn build them (a read's first replica left out). */
-  const opsOf = (hid: number): readonly HistoryOp[] => {
-    const have = hOps[hid];
-    if (have !== undefined) return have;
-    const parent = hParent[hid];
-    const before = opsOf(parent);
-    const clock = hClock[parent];
-    const e = events.reps[hEv[hid]];
-    const ops =
-      e.kind === 'call'
-        ? [...before, { client: clientId(e.client), opId: before.length, op: plannedOp(cfg, e.client, hNext[parent][e.client]), call: clock }]
-        : before.map((x) => (x.client === e.client && x.opId === e.opId && x.ret === undefined ? { ...x, ret: clock, result: e.result } : x));
-    hOps[hid] = ops;
-    return ops;
-  };
+  if (base.history.length > 0 || base.clock !== 0) throw new Error('craq model: a fresh cluster has an empty history');
+  const histories = historyTable<RetEvent>({
+    clients: C,
+    opsPerClient,
+    plannedOp: (client, k) => plannedOp(cfg, client, k),
+    initialAcked: ackeds.intern('', []),
+    initialOps: base.history,
+    // the acknowledged (version, bytes) of a write result, cached on the event per planned operation
+    ackedAfter: (acked, e, p) => {
+      const kk = p % opsPerClient;
+      let ack = e.acks[kk];
+      if (ack === undefined) {
+        const r = e.result;
+        const hex = kk < cfg.writes && r.ok && r.kind === 'write' ? hexOf(plannedData(e.client, kk)) : undefined;
+        ack = e.acks[kk] = hex !== undefined && r.ok && r.kind === 'write' ? commits.intern(`${r.commitVer}=${hex}`, { ver: r.commitVer, hex }) : -1;
+      }
+      return ack >= 0 ? ackedWith(acked, ack) : acked;
+    },
+  });
+  // hAcked: the acknowledged writes, as an interned sorted (version, bytes) list: all INV-CRAQ-8 reads
+  const { events, shapes, callEvents, hParent, hNext, hLen, hAcked, hShape, histStep, opsOf } = histories;
 
   /** A cluster holding one component of interest (the other slots hold initial states, unused). */
   const mini = (nowMs: number, patch: Partial<ClusterState>): ClusterState => ({ ...base, nowMs, inflight: [], timers: [], history: [], clock: 0, ...patch });
@@ -930,21 +834,11 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     ...c0.clients.map((c, j) => internClient(j, c, c0.nowMs)),
     c0.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
     c0.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
-    0, // the empty history, below
+    0, // the empty history (historyTable's id 0)
     0,
     ledgers.intern('', new Map()),
     ...c0.inflight.map(internMsg),
   ];
-  if (c0.history.length > 0 || c0.clock !== 0) throw new Error('craq model: a fresh cluster has an empty history');
-  hParent.push(-1);
-  hEv.push(-1);
-  hClock.push(0);
-  hLen.push(0);
-  hNext.push(Array<number>(C).fill(0));
-  hPlan.push([]);
-  hAcked.push(ackeds.intern('', []));
-  hShape.push(internShape({ result: Array<number>(C * opsPerClient).fill(-1), pred: Array<number>(C * opsPerClient).fill(-1), returned: 0 }));
-  hOps.push(c0.history);
 
   const targetsOf = (s: CraqTuple): TargetState[] => {
     const out: TargetState[] = [];

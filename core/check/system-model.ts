@@ -67,7 +67,7 @@ import {
   timeoutNode,
 } from '../craq/cluster';
 import { DEFAULT_TARGET_CONFIG, TargetState, ChunkReplica } from '../craq/target';
-import { ClientState, DEFAULT_CLIENT_CONFIG, OpResult, ReadPolicy } from '../craq/client';
+import { ClientState, DEFAULT_CLIENT_CONFIG, ReadPolicy } from '../craq/client';
 import { CraqMutant } from '../craq/mutants';
 import { describeMsg } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
@@ -76,6 +76,7 @@ import { ExplorerModel, Invariant } from './explorer';
 import { cached, replyStr, tagStr } from './encoding';
 import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
 import { LinVerdicts } from './lin-memo';
+import { historyTable } from './intern-history';
 
 export interface SystemCheckConfig {
   /** Chain length. */
@@ -711,17 +712,6 @@ interface ManagerInfo {
   readonly routing: number;
 }
 
-/** Per history: what linearizability depends on (see craq-model.ts LinShape). */
-interface LinShape {
-  readonly result: readonly number[];
-  readonly pred: readonly number[];
-  readonly returned: number;
-}
-
-type HistEvent =
-  | { readonly kind: 'call'; readonly client: number }
-  | { readonly kind: 'ret'; readonly client: number; readonly opId: number; readonly result: OpResult; readonly resultId: number };
-
 /** Fields that only hold clock values or compute deadlines (the time abstraction; proofs-notes/explorer.md). */
 const CLOCK_FIELDS = new Set(['nowMs', 'atMs', 'firstSentMs', 'retryAtMs', 'expiresAtMs', 'startedMs', 'wakeMs', 'attempt']);
 
@@ -871,11 +861,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const monoMemo = new IntPairMap(1 << 8);
   const monoErrs: InvariantViolation[] = [];
   // histories
-  const events = new Interner<HistEvent>();
   const resultIds = new Interner<string>();
-  const shapes = new Interner<LinShape>();
-  const shapeMemo = new IntPairMap(1 << 10);
-  const hMemo = new IntPairMap(1 << 10);
   const lin = new LinVerdicts({ model: 'register', stepBudget: 5_000_000 });
   const linIllegal: (boolean | undefined)[] = [];
   const reference = systemInvariants(cfg);
@@ -972,81 +958,20 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   };
   const listPop = (list: number): number => (popMemo[list] ??= internList(lists.reps[list].slice(1)));
 
-  // ------------------------------------------------------------ histories (as craq-model.ts)
-  const hParent: number[] = [];
-  const hEv: number[] = [];
-  const hClock: number[] = [];
-  const hLen: number[] = [];
-  const hNext: (readonly number[])[] = [];
-  const hPlan: (readonly number[])[] = [];
-  /** The highest acknowledged write version (INV-SYS-ACKED). */
-  const hAcked: number[] = [];
-  const hShape: number[] = [];
-  const hOps: (readonly HistoryOp[] | undefined)[] = [];
-  const callEvents = Array.from({ length: C }, (_, j) => events.intern(`c${j}`, { kind: 'call', client: j }));
-  const internShape = (sh: LinShape): number => shapes.intern(`${sh.result.join(',')}|${sh.pred.join(',')}`, sh);
-  const shapeStep = (shape: number, p: number, result: number): number => {
-    const code = result < 0 ? p : 32 + p + 32 * result;
-    let k = shapeMemo.get(shape, code);
-    if (k < 0) {
-      const sh = shapes.reps[shape];
-      const res = sh.result.slice();
-      const pred = sh.pred.slice();
-      if (result < 0) pred[p] = sh.returned;
-      else res[p] = result;
-      k = internShape({ result: res, pred, returned: result < 0 ? sh.returned : sh.returned | (1 << p) });
-      shapeMemo.set(shape, code, k);
-    }
-    return k;
-  };
-  const histStep = (hid: number, ev: number): number => {
-    const k = hMemo.get(hid, ev);
-    if (k >= 0) return k;
-    const e = events.reps[ev];
-    const id = hParent.length;
-    hParent.push(hid);
-    hEv.push(ev);
-    hClock.push(hClock[hid] + 1);
-    hOps.push(undefined);
-    if (e.kind === 'call') {
-      // cluster.invoke: the client's next planned operation, numbered by the history's length
-      const next = hNext[hid].slice();
-      const p = e.client * opsPerClient + next[e.client]++;
-      hLen.push(hLen[hid] + 1);
-      hNext.push(next);
-      hPlan.push([...hPlan[hid], p]);
-      hAcked.push(hAcked[hid]);
-      hShape.push(shapeStep(hShape[hid], p, -1));
-    } else {
-      // cluster's recordReturn: the operation takes the result if it is that client's and has not returned
-      const p = hPlan[hid][e.opId];
-      hLen.push(hLen[hid]);
-      hNext.push(hNext[hid]);
-      hPlan.push(hPlan[hid]);
-      const open = p !== undefined && Math.floor(p / opsPerClient) === e.client && ((shapes.reps[hShape[hid]].returned >>> p) & 1) === 0;
+  // ------------------------------------------------------------ histories (core/check/intern-history.ts)
+  const histories = historyTable({
+    clients: C,
+    opsPerClient,
+    plannedOp: (client, k) => plannedOp(cfg, client, k),
+    /** The highest acknowledged write version (INV-SYS-ACKED). */
+    initialAcked: 0,
+    initialOps: base.history,
+    ackedAfter: (acked, e, p) => {
       const r = e.result;
-      const acked = open && p % opsPerClient < cfg.writes && r.ok && r.kind === 'write' ? Math.max(hAcked[hid], r.commitVer) : hAcked[hid];
-      hAcked.push(acked);
-      hShape.push(open ? shapeStep(hShape[hid], p, e.resultId) : hShape[hid]);
-    }
-    hMemo.set(hid, ev, id);
-    return id;
-  };
-  /** The history's operations, as cluster.invoke and recordReturn build them. */
-  const opsOf = (hid: number): readonly HistoryOp[] => {
-    const have = hOps[hid];
-    if (have !== undefined) return have;
-    const parent = hParent[hid];
-    const before = opsOf(parent);
-    const clock = hClock[parent];
-    const e = events.reps[hEv[hid]];
-    const ops =
-      e.kind === 'call'
-        ? [...before, { client: clientId(e.client), opId: before.length, op: plannedOp(cfg, e.client, hNext[parent][e.client]), call: clock }]
-        : before.map((x) => (x.client === e.client && x.opId === e.opId && x.ret === undefined ? { ...x, ret: clock, result: e.result } : x));
-    hOps[hid] = ops;
-    return ops;
-  };
+      return p % opsPerClient < cfg.writes && r.ok && r.kind === 'write' ? Math.max(acked, r.commitVer) : acked;
+    },
+  });
+  const { events, shapes, callEvents, hParent, hNext, hLen, hClock, hAcked, hShape, histStep, opsOf } = histories;
 
   // ------------------------------------------------------------ memoised steps
 
@@ -1234,21 +1159,12 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     base.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
     base.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
     0,
-    0, // the empty history, below
+    0, // the empty history (historyTable's id 0)
     0,
     internList([]),
     rout0,
     0,
   ];
-  hParent.push(-1);
-  hEv.push(-1);
-  hClock.push(0);
-  hLen.push(0);
-  hNext.push(Array<number>(C).fill(0));
-  hPlan.push([]);
-  hAcked.push(0);
-  hShape.push(internShape({ result: Array<number>(C * opsPerClient).fill(-1), pred: Array<number>(C * opsPerClient).fill(-1), returned: 0 }));
-  hOps.push(base.history);
 
   const hasher = new TupleHasher(
     [...Array<HeadRole>(R).fill(tgt), ...Array<HeadRole>(C).fill(cli), mgr, 'plain', 'plain', 'plain', 'plain', 'plain', 'plain', 'skip'],
