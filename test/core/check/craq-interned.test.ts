@@ -7,6 +7,7 @@ import { explore, ExploreResult } from '../../../core/check/explorer';
 import { CraqCheckConfig, DEFAULT_CHECK_CONFIG, craqModel, craqReferenceModel, encodeCraqState } from '../../../core/check/craq-model';
 import { CraqMutant } from '../../../core/craq/mutants';
 import fc from 'fast-check';
+import { lockstepWalks } from './lockstep';
 
 const cfgOf = (over: Partial<CraqCheckConfig>): CraqCheckConfig => ({ ...DEFAULT_CHECK_CONFIG, ...over });
 const counts = (r: ExploreResult) => ({ states: r.states, transitions: r.transitions, depth: r.depth, terminal: r.terminalStates, exhaustive: r.exhaustive, violations: r.violations.length });
@@ -43,35 +44,7 @@ describe.each(CONFIGS)('%s', (_name, over) => {
   });
 
   test('lockstep random walks: same encoding, same choices, same step lines (up to fresh ids)', () => {
-    // the interned model steps representatives, whose request and query ids may differ from
-    // the reference's by an order-preserving renaming (the encoding renames them the same way)
-    const ids = (line: string) => line.replace(/#\d+/g, '#_').replace(/\bq\d+/g, 'q_');
-    let seed = 12345;
-    const rnd = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
-    const ref = craqReferenceModel(cfg);
-    const fast = craqModel(cfg);
-    let steps = 0;
-    for (let walk = 0; walk < 40; walk++) {
-      let r = ref.initial();
-      let f = fast.initial();
-      for (;;) {
-        expect(fast.encode(f)).toBe(encodeCraqState(r));
-        const ra = ref.actions(r);
-        const fa = fast.actions(f);
-        expect(fa.length).toBe(ra.length);
-        if (ra.length === 0) break;
-        const i = rnd(ra.length);
-        const rn = ref.apply(r, ra[i]);
-        const fn = fast.apply(f, fa[i]);
-        expect(ids(fast.describe(f, fa[i], fn))).toBe(ids(ref.describe(r, ra[i], rn)));
-        r = rn;
-        f = fn;
-        steps++;
-      }
-    }
+    const steps = lockstepWalks(craqReferenceModel(cfg), craqModel(cfg), encodeCraqState, { seed: 12345, walks: 40 });
     expect(steps).toBeGreaterThan(100);
   });
 });

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { explore, ExploreResult } from '../../../core/check/explorer';
 import { DEFAULT_SYSTEM_CONFIG, SystemCheckConfig, encodeSystemState, systemModel, systemReferenceModel } from '../../../core/check/system-model';
+import { lockstepWalks } from './lockstep';
 
 const cfgOf = (over: Partial<SystemCheckConfig>): SystemCheckConfig => ({ ...DEFAULT_SYSTEM_CONFIG, ...over });
 const counts = (r: ExploreResult) => ({ states: r.states, transitions: r.transitions, depth: r.depth, terminal: r.terminalStates, exhaustive: r.exhaustive, violations: r.violations.length, liveness: r.livenessChecked });
@@ -38,34 +39,7 @@ describe.each(CONFIGS)('%s', (_name, over) => {
   });
 
   test('lockstep random walks: same encoding, same choices, same step lines (up to request ids)', () => {
-    // representatives may carry an order-preserving renaming of the reference's request and query ids
-    const ids = (line: string) => line.replace(/#\d+/g, '#_').replace(/\bq\d+/g, 'q_');
-    let seed = 4242;
-    const rnd = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
-    const ref = systemReferenceModel(cfg);
-    const fast = systemModel(cfg);
-    let steps = 0;
-    for (let walk = 0; walk < 25; walk++) {
-      let r = ref.initial();
-      let f = fast.initial();
-      for (let d = 0; d < 60; d++) {
-        expect(fast.encode(f)).toBe(encodeSystemState(r));
-        const ra = ref.actions(r);
-        const fa = fast.actions(f);
-        expect(fa.length).toBe(ra.length);
-        if (ra.length === 0) break;
-        const i = rnd(ra.length);
-        const rn = ref.apply(r, ra[i]);
-        const fn = fast.apply(f, fa[i]);
-        expect(ids(fast.describe(f, fa[i], fn))).toBe(ids(ref.describe(r, ra[i], rn)));
-        r = rn;
-        f = fn;
-        steps++;
-      }
-    }
+    const steps = lockstepWalks(systemReferenceModel(cfg), systemModel(cfg), encodeSystemState, { seed: 4242, walks: 25, maxDepth: 60 });
     expect(steps).toBeGreaterThan(300);
   });
 });
