@@ -19,6 +19,8 @@ import { FamilyPlan, OrbitSearch, developPlan, orbitPlans } from './familysearch
 import { PairSearch, checkStructure } from './search';
 import { balancePositions, positionsBalanced } from './positions';
 import { pairStats, unflatten } from './analysis';
+import { NearTableEntry, Prebuilt, pointDeletionTable, searchedNearTable, validSpread } from './prebuilt';
+import { SEARCHED_NEAR_TABLES } from './near-tables';
 import { Either, left, right } from 'fp-ts/Either';
 
 export type TableStatus = 'exact' | 'near' | 'impossible' | 'not-reached';
@@ -206,8 +208,29 @@ export function residueLabels(v: number, domainOf: Int32Array): Int32Array | und
   return node;
 }
 
-/** Precondition: `p` passes validateParams (else RangeError naming the constraint). */
-export function startGeneration(p: TableParams, opts: GenerateOptions): GenState {
+/**
+ * A table taken before any search: the point-deletion construction, else an entry of
+ * `nearTables` (re-validated). Used only when it is valid for `opts.domainOf` (if any) and its
+ * result is exact or near; otherwise undefined and the generator searches.
+ */
+export function prebuiltResult(p: TableParams, opts: GenerateOptions, nearTables: readonly NearTableEntry[] = SEARCHED_NEAR_TABLES): GenerateResult | undefined {
+  const candidates: (() => Prebuilt | undefined)[] = [() => pointDeletionTable(p), () => searchedNearTable(p, nearTables, opts.domainOf)];
+  for (const make of candidates) {
+    const pre = make();
+    if (!pre) continue;
+    const spread = validSpread(p, pre.flat, opts.domainOf);
+    if (spread === undefined || spread > 1) continue;
+    const result = finish(p, opts, pre.flat, pre.method, 0, false);
+    if (result.status === 'exact' || result.status === 'near') return result;
+  }
+  return undefined;
+}
+
+/**
+ * Precondition: `p` passes validateParams (else RangeError naming the constraint).
+ * `nearTables`: the searched near tables to consult (default SEARCHED_NEAR_TABLES; tests inject others).
+ */
+export function startGeneration(p: TableParams, opts: GenerateOptions, nearTables: readonly NearTableEntry[] = SEARCHED_NEAR_TABLES): GenState {
   const valid = validateParams(p.v, p.k, p.r);
   if (valid._tag === 'Left') throw new RangeError(`${valid.left.constraint}: ${valid.left.message}`);
   const hopeless = !opts.domainOf && spreadOneImpossible(p) !== undefined;
@@ -229,6 +252,8 @@ export function startGeneration(p: TableParams, opts: GenerateOptions): GenState
       return { ...base, phase: { kind: 'done', result: finish(p, opts, chains, `design: ${d.name}`, 0, false) } };
     }
   }
+  const pre = prebuiltResult(p, opts, nearTables);
+  if (pre) return { ...base, phase: { kind: 'done', result: pre } };
   const labels = opts.domainOf ? residueLabels(v, opts.domainOf) : identity(v);
   const plan = cyclicPlan(v, k, r);
   if (plan && labels) {
@@ -446,8 +471,8 @@ function progress(state: GenState): GenEffect {
 }
 
 /** Run the machine to completion (no time limit). */
-export function generateTable(p: TableParams, opts: GenerateOptions): GenerateResult {
-  return runToEnd(startGeneration(p, opts));
+export function generateTable(p: TableParams, opts: GenerateOptions, nearTables: readonly NearTableEntry[] = SEARCHED_NEAR_TABLES): GenerateResult {
+  return runToEnd(startGeneration(p, opts, nearTables));
 }
 
 export function runToEnd(start: GenState): GenerateResult {

@@ -76,7 +76,7 @@ describe('generator: near-balanced tables elsewhere', () => {
   });
 
   test('chunking does not matter through cyclic restarts and the orbit phase either; an orbit table is a valid near table', () => {
-    const p = { v: 24, k: 4, r: 7 }; // Z_24 misses the band; 2 x Z_12 orbits reach it
+    const p = { v: 24, k: 4, r: 11 }; // Z_24 misses the band; 2 x Z_12 orbits reach it ((24,4,7) is now a point deletion)
     const run = (chunk: number) => {
       let st = startGeneration(p, { seed: 1 });
       const phases = new Set<string>();
@@ -98,7 +98,7 @@ describe('generator: near-balanced tables elsewhere', () => {
   });
 
   test('a stop during the orbit phase returns the cyclic start, valid and marked stopped', () => {
-    const p = { v: 24, k: 4, r: 7 };
+    const p = { v: 24, k: 4, r: 11 };
     let st = startGeneration(p, { seed: 1 });
     for (let i = 0; i < 1000 && st.phase.kind !== 'orbit'; i++) [st] = stepGeneration(st, { kind: 'run', iterations: 50_000 });
     expect(st.phase.kind).toBe('orbit');
