@@ -100,6 +100,9 @@ export { generateTable, startGeneration, stepGeneration, runToEnd, checkDomains,
 export type { GenerateResult, GenerateOptions, TableStatus } from './core/placement/generate';
 export { findDesign, stsBose, stsSkolem, projectiveGeometry, affineGeometry, hermitianUnital, DIFFERENCE_FAMILIES, unionDesigns, developFamily, isDesign } from './core/placement/designs';
 export { OrbitSearch, orbitPlans, developPlan, searchFamily } from './core/placement/familysearch';
+export { deletePoint, pointDeletionDesign, pointDeletionTable, searchedNearTable, validSpread } from './core/placement/prebuilt';
+export type { NearTableEntry } from './core/placement/prebuilt';
+export { SEARCHED_NEAR_TABLES } from './core/placement/near-tables';
 export type { FamilyPlan, FamilySlot } from './core/placement/familysearch';
 export type { Design, DifferenceFamily } from './core/placement/designs';
 export { galoisField, primePower } from './core/placement/gf';

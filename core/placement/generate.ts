@@ -2,7 +2,8 @@
  * The chain-table generator as a step machine (pure, seeded via core/prng.ts).
  *
  *   start: exact design (designs.ts) when lambda = r(k-1)/(v-1) is an integer and a
- *          construction applies; else a cyclic table whose base blocks are searched
+ *          construction applies; else a prebuilt near table (prebuilt.ts: a point deletion
+ *          of a 2-(v+1,k,1) design, or a re-validated entry of near-tables.ts); else a cyclic table whose base blocks are searched
  *          (cyclic.ts); else (or when that search misses the band, or with failure
  *          domains) a pair-level annealing search (search.ts) started from the best so far.
  *   end:   positions balanced (positions.ts), status stated honestly.
