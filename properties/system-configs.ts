@@ -69,6 +69,8 @@ export const SYSTEM_TEST_CONFIGS: readonly string[] = ['sys-r2-c1-f0', 'sys-r2-c
 export const SYSTEM_TEST_BOUNDS: Readonly<Record<string, number>> = {
   // exhaustive: 5,903,598 states, 18 s; the mutant is found after 1,730,984
   'sys-r2-c1-f1-w1-s1-early2': 2_000_000,
+  // exhaustive: 3,210,934 states, 29 s; syncDoneIgnoresPending is found after 226,204
+  'sys-r3-c1-f2': 300_000,
 };
 
 /**
@@ -83,6 +85,7 @@ export const RECOVERY_MUTANT_CONFIGS: Readonly<Record<RecoveryMutant, string | n
   // needs a second client's write in between and both read-backs (about 33-38 steps, the
   // scripted scenario test/core/chain/dedupe-sync.test.ts): beyond breadth-first reach
   syncDropsDedupe: 'sys-r2-c1-f1-w1-s1-early2',
+  syncDoneIgnoresPending: 'sys-r3-c1-f2',
 };
 
 /**

@@ -27,6 +27,7 @@ export const RECOVERY_MUTANTS = {
   syncSkipsUncommitted: 'recovery sync does not send chunks that are uncommitted (pending) on the successor',
   syncSendsOlder: 'the syncing successor applies a full-chunk transfer even when it is older than its own copy',
   syncDropsDedupe: 'recovery sync carries no dedupe records: a synced target that becomes head re-applies a client retry',
+  syncDoneIgnoresPending: 'the predecessor reports syncDone once the transfers are acked, without waiting for the versions pending here to commit (a removed tail may have committed and served one)',
 } as const;
 export type RecoveryMutant = keyof typeof RECOVERY_MUTANTS;
 export const RECOVERY_MUTANT_NAMES = Object.keys(RECOVERY_MUTANTS) as RecoveryMutant[];
@@ -100,4 +101,27 @@ export interface SyncSession {
   readonly waiting: readonly ChunkId[];
   /** When to start over if the successor has not answered (a lost message, a quick restart). */
   readonly retryAtMs: number;
+  /**
+   * Set when the last remove / transfer is acked: the versions then pending here (chunk,
+   * version), sorted by chunk. syncDone waits until each of them has committed here (on the
+   * successor's ack of its forward); versions that arrive later reach the successor as
+   * forwards under this chain version and need no wait (proofs-notes/recovery.md R2).
+   */
+  readonly drain?: readonly (readonly [ChunkId, number])[];
+}
+
+/**
+ * The part of a sync's drain still outstanding: the entries whose chunk still holds a
+ * pending version at or below the drained one (`pendingOf` gives a chunk's pending version
+ * here, if any). Pure; the target calls it after every step.
+ */
+export function drainLeft(drain: readonly (readonly [ChunkId, number])[], pendingOf: (chunk: ChunkId) => number | undefined): readonly (readonly [ChunkId, number])[] {
+  let out: (readonly [ChunkId, number])[] | null = null;
+  for (let i = 0; i < drain.length; i++) {
+    const p = pendingOf(drain[i][0]);
+    const left = p !== undefined && p <= drain[i][1];
+    if (!left && out === null) out = drain.slice(0, i);
+    else if (left && out !== null) out.push(drain[i]);
+  }
+  return out ?? drain;
 }

@@ -194,7 +194,7 @@ function encodeTarget(t: TargetState): string {
       const a = l.active;
       parts.push(`L${k}:${a ? `${a.ver}/${tagStr(a.tag)}/${a.replyTo.map(replyStr).join(',')}/s${a.successor}` : '-'}[${l.queue.map((q) => `${q.ver ?? 'h'}/${tagStr(q.tag)}/${q.from ? replyStr(q.from) : '-'}/${hexOf(q.data)}${q.full ? 'f' : ''}`).join(';')}]`);
     }
-    for (const [ch, ss] of t.volatile.syncs) parts.push(`S${ch}:${ss.successor}/${ss.chainVer}/${ss.phase}/${ss.waiting.join(',')}`);
+    for (const [ch, ss] of t.volatile.syncs) parts.push(`S${ch}:${ss.successor}/${ss.chainVer}/${ss.phase}/${ss.waiting.join(',')}${ss.drain ? `/D${ss.drain.map(([c, v]) => `${c}@${v}`).join(',')}` : ''}`);
     parts.push(`Q${t.volatile.reads.size}`);
     return parts.join(' ');
   });

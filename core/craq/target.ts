@@ -53,6 +53,7 @@ import {
   removeDecision,
   syncingForwardDecision,
   transferDecision,
+  drainLeft,
 } from '../chain/recovery';
 
 // ---------------------------------------------------------------- config
@@ -1310,17 +1311,29 @@ function onSyncAck(c: Ctx, m: SyncAck): void {
 
 /**
  * After every step: a sync whose removes and transfers are all acked reports syncDone (with
- * the chain version it ran under) to the manager, but only once this predecessor holds no
- * pending version: each pending one reaches the SYNCING tail as a full-chunk forward and
- * commits here only on its ack, so at syncDone the successor has every version we have.
- * (Promoting it earlier would let a clean replica serve an older version than one a
- * removed tail committed and served: found by the system explorer, proofs-notes/recovery.md.)
+ * the chain version it ran under) to the manager once every version that was pending here
+ * when the last ack came (its `drain`) has committed here: each reaches the SYNCING tail as
+ * a full-chunk forward and commits here only on its ack, and every later version reaches it
+ * as a forward under this chain version, so at syncDone the successor has every version we
+ * have committed. (Promoting it before the drained versions commit would let a clean replica
+ * serve an older version than one a removed tail committed and served: found by the system
+ * explorer, proofs-notes/recovery.md. Waiting instead for a moment with no pending version
+ * at all, as before, starves under a steady stream of writes.)
  */
 function finishSyncs(c: Ctx): void {
   for (const [chain, ss] of c.v.syncs) {
     if (ss.phase !== 'transferring' || ss.waiting.length > 0) continue;
-    if (dirtyOf(c).some((chunk) => chunkOf(c, chunk)?.pending !== undefined)) continue;
-    putSync(c, chain, { ...ss, phase: 'done', waiting: [] });
+    const pendingOf = (chunk: ChunkId) => chunkOf(c, chunk)?.pending?.ver;
+    const drain = ss.drain ?? dirtyOf(c).flatMap((chunk) => {
+      const p = pendingOf(chunk);
+      return p === undefined ? [] : [[chunk, p] as const];
+    });
+    const left = c.cfg.recoveryMutant === 'syncDoneIgnoresPending' ? [] : drainLeft(drain, pendingOf);
+    if (left.length > 0) {
+      if (left !== ss.drain) putSync(c, chain, { ...ss, drain: left });
+      continue;
+    }
+    putSync(c, chain, { ...ss, phase: 'done', waiting: [], drain: undefined });
     other(c, { kind: 'syncDone', target: ss.successor, chainVersion: ss.chainVer });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { chunkId } from '../../../spec/ids';
 import { ChunkMeta } from '../../../spec/sync';
-import { ReplicaVersions, planSync, removeDecision, sendReason, syncingForwardDecision, transferDecision } from '../../../core/chain/recovery';
+import { ReplicaVersions, drainLeft, planSync, removeDecision, sendReason, syncingForwardDecision, transferDecision } from '../../../core/chain/recovery';
 import { Scenario } from './scenario';
 import { hexOf, toLinHistory } from '../../../core/craq/history';
 import { checkHistory } from '../../../core/check/lin';
@@ -38,6 +38,18 @@ describe('planSync: the diff', () => {
 
   test('mutant syncSkipsUncommitted leaves the uncommitted chunk out', () => {
     expect(planSync(mine, dump, 'syncSkipsUncommitted').send).toEqual(['a', 'c', 'd']);
+  });
+});
+
+describe('drainLeft: what syncDone still waits for', () => {
+  const a = chunkId('a');
+  const b = chunkId('b');
+  const drain = [[a, 5], [b, 3]] as const;
+  test('an entry is done once its chunk holds no pending version at or below the drained one', () => {
+    expect(drainLeft(drain, (c) => (c === a ? 5 : 3))).toBe(drain); // nothing committed yet: the same list
+    expect(drainLeft(drain, (c) => (c === a ? 6 : 3))).toEqual([[b, 3]]); // a committed 5, a newer 6 is pending: not waited for
+    expect(drainLeft(drain, (c) => (c === a ? undefined : 4))).toEqual([]);
+    expect(drainLeft([], () => 1)).toEqual([]);
   });
 });
 
