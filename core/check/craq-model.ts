@@ -11,14 +11,13 @@
  * behaviour never depends on clock values; the encoding therefore leaves clock fields out,
  * which merges only bisimilar states.
  */
-import { chainId, chunkId, ChunkId, clientId, targetId } from '../../spec/ids';
+import { chainId, chunkId, ChunkId, targetId } from '../../spec/ids';
 import { Address, CraqMessage, DirtyReadPolicy } from '../../spec/craq';
 import { RoutingTable } from '../../spec/routing';
 import { InvariantViolation } from '../types';
 import {
   ClusterConfig,
   ClusterEvent,
-  ClusterResult,
   ClusterState,
   HistoryOp,
   InFlight,
@@ -42,8 +41,23 @@ import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
 import { makeCache, replyStr, tagStr } from './encoding';
 import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
-import { LinVerdicts } from './lin-memo';
 import { RetEvent as BaseRetEvent, historyTable } from './intern-history';
+import {
+  ComponentKind,
+  LinByShape,
+  StepMemo,
+  clientsDone,
+  completions,
+  nodeLayout,
+  placeholderHistory,
+  repeatsEarlier,
+  resultStr,
+  soloCluster,
+  timerMask,
+  tuplePacking,
+  upMask,
+  withAt,
+} from './intern-step';
 
 export interface CraqCheckConfig {
   readonly replicas: number;
@@ -174,9 +188,6 @@ function encodeMsg(m: { from: Address; to: Address; msg: CraqMessage }): string 
     return `${addressKey(m.from)}>${addressKey(m.to)}:${body}`;
   });
 }
-
-/** An operation's result as the canonical encoding writes it (a read's `committed` flag is left out). */
-const resultStr = (r: OpResult): string => (r.ok ? (r.kind === 'read' ? hexOf(r.data) + '@' + r.ver : 'w' + r.commitVer) : r.code);
 
 /** One history entry as the canonical encoding writes it. */
 function histEntryStr(h: HistoryOp): string {
@@ -595,22 +606,17 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const ackMemo = new IntPairMap(1 << 6);
   const resultIds = new Interner<string>();
   const commits = new Interner<{ readonly ver: number; readonly hex: string }>();
-  const outs: StepOut[] = [];
   const tMemo = new IntPairMap(1 << 12);
   const cMemo = new IntPairMap(1 << 12);
   const lMemo = new IntPairMap(1 << 8);
   const conflicts: string[] = [];
   const inv8: (boolean | undefined)[][] = [];
-  const lin = new LinVerdicts({ model: 'register', stepBudget: 5_000_000 });
-  const linIllegal: (boolean | undefined)[] = [];
   if (C * opsPerClient > 30) throw new Error('craq model: at most 30 planned operations in all');
 
   const hasher = new TupleHasher([...Array<HeadRole>(R).fill(tgt), ...Array<HeadRole>(C).fill(cli), 'plain', 'plain', 'plain', 'plain', 'skip'], [msgs]);
 
   const base = createCluster(ccfg);
-  const nodeAddr: Address[] = [...ccfg.targets.map((id): Address => ({ kind: 'target', id })), ...Array.from({ length: C }, (_, j): Address => ({ kind: 'client', id: clientId(j) }))];
-  const nodeOf = (a: Address): number => (a.kind === 'target' ? ccfg.targets.indexOf(a.id) : R + a.id);
-  const timerOrder = nodeAddr.map((_, i) => i).sort((x, y) => (addressKey(nodeAddr[x]) < addressKey(nodeAddr[y]) ? -1 : 1));
+  const { nodeAddr, nodeOf, timerOrder } = nodeLayout(ccfg);
 
   // A component is interned by its canonical encoding plus its fresh-id counters (request /
   // query ids, restart epoch), which the encoding leaves out: the representative must issue
@@ -681,21 +687,20 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     },
   });
   // hAcked: the acknowledged writes, as an interned sorted (version, bytes) list: all INV-CRAQ-8 reads
-  const { events, shapes, callEvents, hParent, hNext, hLen, hAcked, hShape, histStep, opsOf } = histories;
+  const { events, shapes, callEvents, hParent, hNext, hLen, hAcked, histStep, opsOf } = histories;
+  const lin = new LinByShape(histories);
 
-  /** A cluster holding one component of interest (the other slots hold initial states, unused). */
-  const mini = (nowMs: number, patch: Partial<ClusterState>): ClusterState => ({ ...base, nowMs, inflight: [], timers: [], history: [], clock: 0, ...patch });
+  // ------------------------------------------------------------ memoised component steps (core/check/intern-step.ts)
+  if (base.syncInflight.length > 0 || base.toManager.length > 0) throw new Error('craq model: a fresh cluster is quiet');
+  // a step that hit a machine's own assertion leaves the component as it was
+  const steps = new StepMemo<StepOut>((comp, e) => ({ comp, emit: [], arm: false, setArm: false, rets: [], commit: -1, first: e, last: null }));
+  const outs = steps.outs;
+  const newRet = (client: number, opId: number, result: OpResult, resultId: number): RetEvent => ({ kind: 'ret', client, opId, result, resultId, acks: [] });
 
   /** Read off what a component step did from the one-component cluster after it. */
   const outOf = (node: number, c: ClusterState, clusterEvents: readonly ClusterEvent[], comp: number, setArm: boolean, checks: ReturnType<typeof targetStepChecks> | null): StepOut => {
     if (c.syncInflight.length > 0 || c.toManager.length > 0) throw new Error('craq model: recovery sync is not part of this model (static chain)');
-    const rets: number[] = [];
-    for (const e of clusterEvents)
-      if ('effect' in e && e.effect.kind === 'complete') {
-        const r = e.effect.result;
-        const rs = resultStr(r);
-        rets.push(events.intern(`r${node - R}.${e.effect.opId}.${rs}`, { kind: 'ret', client: node - R, opId: e.effect.opId, result: r, resultId: resultIds.intern(rs, rs), acks: [] }));
-      }
+    const rets = completions(clusterEvents, node - R, events, resultIds, newRet);
     const cm = checks?.commit;
     return {
       comp,
@@ -708,100 +713,73 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       last: checks?.last ?? null,
     };
   };
-  const failed = (comp: number, e: unknown): StepOut => {
-    if (!(e instanceof InvariantViolation)) throw e;
-    return { comp, emit: [], arm: false, setArm: false, rets: [], commit: -1, first: e, last: null };
-  };
 
-  const targetStep = (comp: number, code: number): StepOut => {
-    const k = tMemo.get(comp, code);
-    if (k >= 0) return outs[k];
-    const slot = tSlot[comp];
-    const rep = tgt.reps[comp];
-    const clock = tClock[comp];
-    const node = nodeAddr[slot];
-    const targets = base.targets.slice();
-    targets[slot] = rep;
-    const up = base.up.slice();
-    const kind = code & 7;
-    let o: StepOut;
-    try {
-      let r: ClusterResult;
+  const targetKind: ComponentKind<TargetState, StepOut> = {
+    role: 'targets',
+    reps: tgt.reps,
+    slot: tSlot,
+    clock: tClock,
+    run(slot, rep, clock, code) {
+      const node = nodeAddr[slot];
+      const targets = withAt(base.targets, slot, rep);
+      const up = base.up.slice();
+      const kind = code & 7;
       switch (kind) {
         case K_DELIVER_DOWN:
         case K_DELIVER:
           up[slot] = kind === K_DELIVER;
-          r = deliver(ccfg, mini(clock, { targets, up, inflight: [msgs.reps[code >>> 3]] }), 0);
-          break;
+          return deliver(ccfg, soloCluster(base, clock, { targets, up, inflight: [msgs.reps[code >>> 3]] }), 0);
         case K_TICK:
-          r = timeoutNode(ccfg, mini(clock, { targets, up, timers: [{ node, atMs: clock }] }), node, FAR_MS);
-          break;
+          return timeoutNode(ccfg, soloCluster(base, clock, { targets, up, timers: [{ node, atMs: clock }] }), node, FAR_MS);
         case K_CRASH:
-          r = crash(ccfg, mini(clock, { targets, up }), slot);
-          break;
+          return crash(ccfg, soloCluster(base, clock, { targets, up }), slot);
         case K_RESTART:
           up[slot] = false;
-          r = restart(ccfg, mini(clock, { targets, up }), slot);
-          break;
+          return restart(ccfg, soloCluster(base, clock, { targets, up }), slot);
         default:
           throw new Error(`craq model: bad target input ${code}`);
       }
-      const [c, evs] = r;
-      const after = c.targets[slot];
-      const next = after === rep ? comp : internTarget(slot, after, c.nowMs);
-      o = outOf(slot, c, evs, next, kind === K_TICK || kind === K_CRASH, after === rep ? null : targetStepChecks(slot, rep, after));
-    } catch (e) {
-      o = failed(comp, e);
-    }
-    tMemo.set(comp, code, outs.length);
-    outs.push(o);
-    return o;
+    },
+    intern: internTarget,
+    out: (slot, c, evs, next, code, rep, after) => outOf(slot, c, evs, next, (code & 7) === K_TICK || (code & 7) === K_CRASH, after === rep ? null : targetStepChecks(slot, rep, after)),
+  };
+  const targetStep = (comp: number, code: number): StepOut => {
+    const k = tMemo.get(comp, code);
+    return k >= 0 ? outs[k] : steps.compute(targetKind, tMemo, comp, code, code, 0);
   };
 
-  const clientStepOf = (comp: number, code: number): StepOut => {
-    const k = cMemo.get(comp, code);
-    if (k >= 0) return outs[k];
-    const slot = cSlot[comp];
-    const rep = cli.reps[comp];
-    const clock = cClock[comp];
-    const node = nodeAddr[R + slot];
-    const clients = base.clients.slice();
-    clients[slot] = rep;
-    const kind = code & 7;
-    let o: StepOut;
-    try {
-      let r: ClusterResult;
-      switch (kind) {
+  const clientKind: ComponentKind<ClientState, StepOut> = {
+    role: 'clients',
+    reps: cli.reps,
+    slot: cSlot,
+    clock: cClock,
+    run(slot, rep, clock, code) {
+      const node = nodeAddr[R + slot];
+      const clients = withAt(base.clients, slot, rep);
+      switch (code & 7) {
         case K_DELIVER:
-          r = deliver(ccfg, mini(clock, { clients, inflight: [msgs.reps[code >>> 3]] }), 0);
-          break;
+          return deliver(ccfg, soloCluster(base, clock, { clients, inflight: [msgs.reps[code >>> 3]] }), 0);
         case K_TICK:
-          r = timeoutNode(ccfg, mini(clock, { clients, timers: [{ node, atMs: clock }] }), node, FAR_MS);
-          break;
+          return timeoutNode(ccfg, soloCluster(base, clock, { clients, timers: [{ node, atMs: clock }] }), node, FAR_MS);
         case K_INVOKE: {
           const x = code >>> 3;
           const target = x & 31;
           const kk = (x >>> 5) & 63;
           const opId = x >>> 11;
-          // invoke numbers the operation by the history's length; the entries themselves are not read
-          const history = Array.from({ length: opId }, (): HistoryOp => ({ client: clientId(-1), opId: -1, op: plannedOp(cfg, 0, 0), call: -1 }));
-          r = invoke(ccfg, mini(clock, { clients, history }), slot, plannedOp(cfg, slot, kk, target || undefined));
-          break;
+          const history = placeholderHistory(opId, plannedOp(cfg, 0, 0));
+          return invoke(ccfg, soloCluster(base, clock, { clients, history }), slot, plannedOp(cfg, slot, kk, target || undefined));
         }
         default:
           throw new Error(`craq model: bad client input ${code}`);
       }
-      const [c, evs] = r;
-      const after = c.clients[slot];
-      o = outOf(R + slot, c, evs, after === rep ? comp : internClient(slot, after, c.nowMs), kind === K_TICK, null);
-    } catch (e) {
-      o = failed(comp, e);
-    }
-    cMemo.set(comp, code, outs.length);
-    outs.push(o);
-    return o;
+    },
+    intern: internClient,
+    out: (slot, c, evs, next, code) => outOf(R + slot, c, evs, next, (code & 7) === K_TICK, null),
   };
-
+  const clientStepOf = (comp: number, code: number): StepOut => {
+    const k = cMemo.get(comp, code);
+    return k >= 0 ? outs[k] : steps.compute(clientKind, cMemo, comp, code, code, 0);
+  };
 
   /** The ledger after target `slot` committed `commit` (INV-CRAQ-3 when another replica committed other bytes at that version). */
   const ledgerStep = (lid: number, commit: number, slot: number): number => {
@@ -832,8 +810,8 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   const s0: number[] = [
     ...c0.targets.map((t, i) => internTarget(i, t, c0.nowMs)),
     ...c0.clients.map((c, j) => internClient(j, c, c0.nowMs)),
-    c0.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
-    c0.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
+    upMask(c0.up),
+    timerMask(c0, nodeOf),
     0, // the empty history (historyTable's id 0)
     0,
     ledgers.intern('', new Map()),
@@ -852,11 +830,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   };
   const tView: string[] = [];
   const viewOf = (t: number): string => (tView[t] ??= describeReplica(tgt.reps[t].durable.chunks.get(X)));
-  const allDone = (s: CraqTuple): boolean => {
-    const next = hNext[s[HI]];
-    for (let j = 0; j < C; j++) if (next[j] < opsPerClient || cOps[s[R + j]] > 0) return false;
-    return true;
-  };
+  const allDone = (s: CraqTuple): boolean => clientsDone(hNext[s[HI]], opsPerClient, s, R, C, cOps);
 
   const invariants: Invariant<CraqTuple>[] = [
     {
@@ -889,12 +863,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     { id: 'INV-CRAQ-7', check: (s) => (s[TM] !== 0 || s[UP] !== ALL_UP ? null : stuckAtEnd(clientsOf(s), targetsOf(s))) },
     {
       id: 'INV-LIN',
-      check: (s) => {
-        const shape = hShape[s[HI]];
-        let illegal = linIllegal[shape];
-        if (illegal === undefined) illegal = linIllegal[shape] = lin.verdict(toLinHistory(opsOf(s[HI]))) === 'illegal';
-        return illegal ? notLinearizable(opsOf(s[HI])) : null;
-      },
+      check: (s) => (lin.illegal(s[HI]) ? notLinearizable(opsOf(s[HI])) : null),
     },
   ];
 
@@ -964,14 +933,6 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     for (let i = 0; i < o.emit.length; i++) out[len++] = o.emit[i];
     return len;
   };
-  const scratch = new Int32Array(1 << 12);
-  const current = new Int32Array(1 << 12);
-  const views: Int32Array[] = [];
-  const toArray = (buf: Int32Array, at: number, len: number): number[] => {
-    const s: number[] = [];
-    for (let i = 0; i < len; i++) s.push(buf[at + i]);
-    return s;
-  };
 
   return {
     name: 'craq',
@@ -988,14 +949,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       const canDrop = ((bud >>> 8) & 255) < cfg.drops;
       const canDup = ((bud >>> 16) & 255) < cfg.dups;
       for (let i = MSG; i < s.length; i++) {
-        const m = s[i];
-        let again = false;
-        for (let j = MSG; j < i; j++)
-          if (s[j] === m) {
-            again = true; // identical messages are interchangeable
-            break;
-          }
-        if (again) continue;
+        if (repeatsEarlier(s, MSG, i)) continue; // identical messages are interchangeable
         const x = (i - MSG) << 3;
         out.push(A_DELIVER | x);
         if (canDrop) out.push(A_DROP | x);
@@ -1011,21 +965,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       if (bud >>> 24 < cfg.timeouts && s[TM] !== 0) for (const node of timerOrder) if ((s[TM] >>> node) & 1) out.push(A_TIMEOUT | (node << 3));
       return out;
     },
-    apply: (s, a) => toArray(scratch, 0, applyInto(s, a, scratch)),
-    fingerprint: (s, out) => hasher.fingerprint(s, out),
-    packing: {
-      ints: (s) => s,
-      state: toArray,
-      view(buf, at, len) {
-        // one Int32Array view per length over one buffer: no allocation per state
-        if (len > current.length) throw new Error('craq model: state too large for the buffer');
-        const v = (views[len] ??= current.subarray(0, len));
-        for (let i = 0; i < len; i++) current[i] = buf[at + i];
-        return v;
-      },
-      applyInto,
-      fingerprint: (buf, len, out) => hasher.fingerprint(buf, out, len),
-    },
+    ...tuplePacking('craq model', applyInto, hasher),
     encode(s) {
       const timers: string[] = [];
       for (let i = 0; i < UP; i++) if ((s[TM] >>> i) & 1) timers.push(addressKey(nodeAddr[i]));

@@ -36,7 +36,7 @@
  * proofs-notes/system-check.md) and replays every counterexample through the reference.
  */
 import { isLeft } from 'fp-ts/Either';
-import { ChunkId, NodeId, TargetId, chainId, chunkId, clientId, nodeId, targetId } from '../../spec/ids';
+import { ChunkId, NodeId, TargetId, chainId, chunkId, nodeId, targetId } from '../../spec/ids';
 import { Address, ClientMessage, CraqMessage, DirtyReadPolicy, TargetMessage } from '../../spec/craq';
 import { RoutingTable } from '../../spec/routing';
 import { SyncDone, SyncMessage } from '../../spec/sync';
@@ -50,9 +50,7 @@ import { LeaseMutant, fence } from '../chain/lease';
 import {
   ClusterConfig,
   ClusterEvent,
-  ClusterResult,
   ClusterState,
-  HistoryOp,
   InFlight,
   SyncInFlight,
   addressKey,
@@ -67,7 +65,7 @@ import {
   timeoutNode,
 } from '../craq/cluster';
 import { DEFAULT_TARGET_CONFIG, TargetState, ChunkReplica } from '../craq/target';
-import { ClientState, DEFAULT_CLIENT_CONFIG, ReadPolicy } from '../craq/client';
+import { ClientState, DEFAULT_CLIENT_CONFIG, OpResult, ReadPolicy } from '../craq/client';
 import { CraqMutant } from '../craq/mutants';
 import { describeMsg } from '../craq/describe';
 import { hexOf, toLinHistory } from '../craq/history';
@@ -75,8 +73,24 @@ import { checkHistory } from './lin';
 import { ExplorerModel, Invariant } from './explorer';
 import { cached, replyStr, tagStr } from './encoding';
 import { FreshIds, HeadRole, IntPairMap, Interner, ItemTable, TupleHasher } from './intern';
-import { LinVerdicts } from './lin-memo';
-import { historyTable } from './intern-history';
+import { RetEvent, historyTable } from './intern-history';
+import {
+  ComponentKind,
+  IntStack,
+  LinByShape,
+  StepMemo,
+  clientsDone,
+  completions,
+  nodeLayout,
+  placeholderHistory,
+  repeatsEarlierBy,
+  resultStr,
+  soloCluster,
+  timerMask,
+  tuplePacking,
+  upMask,
+  withAt,
+} from './intern-step';
 
 export interface SystemCheckConfig {
   /** Chain length. */
@@ -232,7 +246,7 @@ export function encodeSystemState(s: SystemState): string {
   const msgs = c.inflight.map((m) => cached(m, () => `${addressKey(m.from)}>${addressKey(m.to)}:${msgBody(m.msg)}`)).sort();
   const syncs = c.syncInflight.map((m) => cached(m, () => `t${m.from}>t${m.to}:${msgBody(m.msg)}`)).sort();
   const timers = [...new Set(c.timers.map((t) => addressKey(t.node)))].sort();
-  const hist = c.history.map((h) => `${h.client}:${h.op.kind}:${h.call}:${h.ret ?? '-'}:${h.result ? (h.result.ok ? (h.result.kind === 'read' ? hexOf(h.result.data) + '@' + h.result.ver : 'w' + h.result.commitVer) : h.result.code) : ''}`);
+  const hist = c.history.map((h) => `${h.client}:${h.op.kind}:${h.call}:${h.ret ?? '-'}:${h.result ? resultStr(h.result) : ''}`);
   return canonicalReqIds(
     [
       c.targets.map(encodeTarget).join(' # '),
@@ -421,6 +435,21 @@ function replicaStrShort(r: ChunkReplica | undefined): string {
 
 // ---------------------------------------------------------------- the model
 
+/** What the reference and the interned model both start from: the manager, the cluster configuration, the model's name. */
+function systemSetup(cfg: SystemCheckConfig): { mcfg: ManagerConfig; m0: ManagerState; ccfg: ClusterConfig; liveness: boolean; name: string } {
+  const layout = [{ id: CHAIN, targets: Array.from({ length: cfg.replicas }, (_, i) => ({ target: targetId(i + 1), node: nodeId(i + 1) })) }];
+  const mcfg: ManagerConfig = { ...MANAGER, mutant: cfg.managerMutant, checkInvariants: false };
+  const created = createManager(mcfg, layout, 0);
+  if (isLeft(created)) throw new Error(created.left.message);
+  const m0 = created.right[0];
+  const ccfg = systemClusterConfig(cfg, routingTable(m0));
+  const mutant = cfg.recoveryMutant ?? cfg.craqMutant ?? cfg.managerMutant ?? cfg.leaseMutant;
+  const liveness = cfg.liveness ?? mutant === undefined;
+  const suspicions = cfg.suspicions ?? 0;
+  const name = `system(${cfg.replicas} targets, ${cfg.clients} clients x ${cfg.writes}w+${cfg.reads}r, ${cfg.failures} failures${suspicions ? `, ${suspicions} suspicions` : ''}${mutant ? `, mutant ${mutant}` : ''})`;
+  return { mcfg, m0, ccfg, liveness, name };
+}
+
 /**
  * The reference model: every state a whole `SystemState` (cluster + manager + counters),
  * every successor a whole-system step, every fingerprint a hash of `encodeSystemState`.
@@ -428,15 +457,8 @@ function replicaStrShort(r: ChunkReplica | undefined): string {
  * (test/core/check/system-interned.test.ts) and replays its counterexamples through this one.
  */
 export function systemReferenceModel(cfg: SystemCheckConfig): ExplorerModel<SystemState, SystemAction> {
-  const layout = [{ id: CHAIN, targets: Array.from({ length: cfg.replicas }, (_, i) => ({ target: targetId(i + 1), node: nodeId(i + 1) })) }];
-  const mcfg: ManagerConfig = { ...MANAGER, mutant: cfg.managerMutant, checkInvariants: false };
-  const created = createManager(mcfg, layout, 0);
-  if (isLeft(created)) throw new Error(created.left.message);
-  const m0 = created.right[0];
-  const ccfg = systemClusterConfig(cfg, routingTable(m0));
+  const { mcfg, m0, ccfg, liveness, name } = systemSetup(cfg);
   const opsPerClient = cfg.writes + cfg.reads;
-  const mutant = cfg.recoveryMutant ?? cfg.craqMutant ?? cfg.managerMutant ?? cfg.leaseMutant;
-  const liveness = cfg.liveness ?? mutant === undefined;
   const suspicions = cfg.suspicions ?? 0;
 
   const manager = (s: SystemState, c: ClusterState, input: Parameters<typeof managerStep>[2]): SystemState => {
@@ -445,7 +467,7 @@ export function systemReferenceModel(cfg: SystemCheckConfig): ExplorerModel<Syst
   };
 
   return {
-    name: `system(${cfg.replicas} targets, ${cfg.clients} clients x ${cfg.writes}w+${cfg.reads}r, ${cfg.failures} failures${suspicions ? `, ${suspicions} suspicions` : ''}${mutant ? `, mutant ${mutant}` : ''})`,
+    name,
     initial: () => ({ c: createCluster(ccfg), m: m0, next: Array(cfg.clients).fill(0), failures: 0, early: 0, cut: Array(cfg.replicas).fill(false), suspicions: 0 }),
     actions(s) {
       const out: SystemAction[] = [];
@@ -793,14 +815,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   if (R + C > 30 || R > 15) throw new Error('system model: at most 15 targets and 30 targets and clients');
   if (C * opsPerClient > 30) throw new Error('system model: at most 30 planned operations in all');
   if ([cfg.failures, cfg.earlyTimeouts, cfg.suspicions ?? 0].some((b) => b > 255)) throw new Error('system model: fault budgets above 255');
-  const layout = [{ id: CHAIN, targets: Array.from({ length: R }, (_, i) => ({ target: targetId(i + 1), node: nodeId(i + 1) })) }];
-  const mcfg: ManagerConfig = { ...MANAGER, mutant: cfg.managerMutant, checkInvariants: false };
-  const created = createManager(mcfg, layout, 0);
-  if (isLeft(created)) throw new Error(created.left.message);
-  const m0 = created.right[0];
-  const ccfg = systemClusterConfig(cfg, routingTable(m0));
-  const mutant = cfg.recoveryMutant ?? cfg.craqMutant ?? cfg.managerMutant ?? cfg.leaseMutant;
-  const liveness = cfg.liveness ?? mutant === undefined;
+  const { mcfg, m0, ccfg, liveness, name } = systemSetup(cfg);
   const suspicionBudget = cfg.suspicions ?? 0;
   const fencing = cfg.leaseMutant !== 'noFence';
 
@@ -850,8 +865,10 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const lists = new Interner<readonly number[]>();
   const pushMemo = new IntPairMap(1 << 6);
   const popMemo: number[] = [];
-  // steps
-  const outs: StepOut[] = [];
+  // steps (core/check/intern-step.ts)
+  // a step that hit a machine's own assertion leaves the component as it was
+  const steps = new StepMemo<StepOut>((comp, e) => ({ comp, emit: [], syncEmit: [], reports: [], arm: false, setArm: false, rets: [], err: e }));
+  const outs = steps.outs;
   const tMemo = new IntPairMap(1 << 12);
   const cMemo = new IntPairMap(1 << 12);
   const cInputs = new IntPairMap(1 << 8);
@@ -862,14 +879,10 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const monoErrs: InvariantViolation[] = [];
   // histories
   const resultIds = new Interner<string>();
-  const lin = new LinVerdicts({ model: 'register', stepBudget: 5_000_000 });
-  const linIllegal: (boolean | undefined)[] = [];
   const reference = systemInvariants(cfg);
 
   const base = createCluster(ccfg);
-  const nodeAddr: Address[] = [...ccfg.targets.map((id): Address => ({ kind: 'target', id })), ...Array.from({ length: C }, (_, j): Address => ({ kind: 'client', id: clientId(j) }))];
-  const nodeOf = (a: Address): number => (a.kind === 'target' ? ccfg.targets.indexOf(a.id) : R + a.id);
-  const timerOrder = nodeAddr.map((_, i) => i).sort((x, y) => (addressKey(nodeAddr[x]) < addressKey(nodeAddr[y]) ? -1 : 1));
+  const { nodeAddr, nodeOf, timerOrder } = nodeLayout(ccfg);
 
   const internTarget = (slot: number, t: TargetState, clock: number): number => {
     const key = `${slot}|${exact.key(t)}`;
@@ -971,20 +984,14 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
       return p % opsPerClient < cfg.writes && r.ok && r.kind === 'write' ? Math.max(acked, r.commitVer) : acked;
     },
   });
-  const { events, shapes, callEvents, hParent, hNext, hLen, hClock, hAcked, hShape, histStep, opsOf } = histories;
+  const { events, shapes, callEvents, hParent, hNext, hLen, hClock, hAcked, histStep, opsOf } = histories;
+  const lin = new LinByShape(histories);
 
   // ------------------------------------------------------------ memoised steps
 
-  /** A cluster holding one component of interest (the other slots hold initial states, unused). */
-  const mini = (nowMs: number, patch: Partial<ClusterState>): ClusterState => ({ ...base, nowMs, inflight: [], syncInflight: [], toManager: [], timers: [], history: [], clock: 0, ...patch });
+  const newRet = (client: number, opId: number, result: OpResult, resultId: number): RetEvent => ({ kind: 'ret', client, opId, result, resultId });
   const outOf = (node: number, c: ClusterState, clusterEvents: readonly ClusterEvent[], comp: number, setArm: boolean): StepOut => {
-    const rets: number[] = [];
-    for (const e of clusterEvents)
-      if ('effect' in e && e.effect.kind === 'complete') {
-        const r = e.effect.result;
-        const rs = r.ok ? (r.kind === 'read' ? hexOf(r.data) + '@' + r.ver : 'w' + r.commitVer) : r.code;
-        rets.push(events.intern(`r${node - R}.${e.effect.opId}.${rs}`, { kind: 'ret', client: node - R, opId: e.effect.opId, result: r, resultId: resultIds.intern(rs, rs) }));
-      }
+    const rets = completions(clusterEvents, node - R, events, resultIds, newRet);
     return {
       comp,
       emit: c.inflight.map(internMsg),
@@ -996,104 +1003,75 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
       err: null,
     };
   };
-  const failed = (comp: number, e: unknown): StepOut => {
-    if (!(e instanceof InvariantViolation)) throw e;
-    return { comp, emit: [], syncEmit: [], reports: [], arm: false, setArm: false, rets: [], err: e };
-  };
 
-  const targetStep = (comp: number, code: number): StepOut => {
-    const k = tMemo.get(comp, code);
-    if (k >= 0) return outs[k];
-    const slot = tSlot[comp];
-    const rep = tgt.reps[comp];
-    const clock = tClock[comp];
-    const node = nodeAddr[slot];
-    const targets = base.targets.slice();
-    targets[slot] = rep;
-    const up = base.up.slice();
-    const kind = code & 7;
-    const arg = code >>> 3;
-    let o: StepOut;
-    try {
-      let r: ClusterResult;
-      switch (kind) {
+  const targetKind: ComponentKind<TargetState, StepOut> = {
+    role: 'targets',
+    reps: tgt.reps,
+    slot: tSlot,
+    clock: tClock,
+    run(slot, rep, clock, code) {
+      const node = nodeAddr[slot];
+      const targets = withAt(base.targets, slot, rep);
+      const up = base.up.slice();
+      const arg = code >>> 3;
+      switch (code & 7) {
         case K_DELIVER:
-          r = deliver(ccfg, mini(clock, { targets, up, inflight: [msgs.reps[arg]] }), 0);
-          break;
+          return deliver(ccfg, soloCluster(base, clock, { targets, up, inflight: [msgs.reps[arg]] }), 0);
         case K_SYNC:
-          r = deliverSync(ccfg, mini(clock, { targets, up, syncInflight: [syncs.reps[arg]] }), 0);
-          break;
+          return deliverSync(ccfg, soloCluster(base, clock, { targets, up, syncInflight: [syncs.reps[arg]] }), 0);
         case K_TICK:
-          r = timeoutNode(ccfg, mini(clock, { targets, up, timers: [{ node, atMs: clock }] }), node);
-          break;
+          return timeoutNode(ccfg, soloCluster(base, clock, { targets, up, timers: [{ node, atMs: clock }] }), node);
         case K_CRASH:
-          r = crash(ccfg, mini(clock, { targets, up }), slot);
-          break;
+          return crash(ccfg, soloCluster(base, clock, { targets, up }), slot);
         case K_RESTART:
           up[slot] = false;
-          r = restart(ccfg, mini(clock, { targets, up, routing: routings.reps[arg] }), slot);
-          break;
+          return restart(ccfg, soloCluster(base, clock, { targets, up, routing: routings.reps[arg] }), slot);
         case K_ROUTING:
-          r = publishRouting(ccfg, mini(clock, { targets, up: up.map((_, i) => i === slot) }), routings.reps[arg]);
-          break;
+          return publishRouting(ccfg, soloCluster(base, clock, { targets, up: up.map((_, i) => i === slot) }), routings.reps[arg]);
         default:
           throw new Error(`system model: bad target input ${code}`);
       }
-      const [c, evs] = r;
-      const after = c.targets[slot];
-      o = outOf(slot, c, evs, after === rep ? comp : internTarget(slot, after, c.nowMs), kind === K_TICK || kind === K_CRASH);
-    } catch (e) {
-      o = failed(comp, e);
-    }
-    tMemo.set(comp, code, outs.length);
-    outs.push(o);
-    return o;
+    },
+    intern: internTarget,
+    out: (slot, c, evs, next, code) => outOf(slot, c, evs, next, (code & 7) === K_TICK || (code & 7) === K_CRASH),
+  };
+  const targetStep = (comp: number, code: number): StepOut => {
+    const k = tMemo.get(comp, code);
+    return k >= 0 ? outs[k] : steps.compute(targetKind, tMemo, comp, code, code, 0);
   };
 
+  const clientKind: ComponentKind<ClientState, StepOut> = {
+    role: 'clients',
+    reps: cli.reps,
+    slot: cSlot,
+    clock: cClock,
+    run(slot, rep, clock, code, routing) {
+      const node = nodeAddr[R + slot];
+      const clients = withAt(base.clients, slot, rep);
+      const table = routings.reps[routing];
+      const arg = code >>> 3;
+      switch (code & 7) {
+        case K_DELIVER:
+          return deliver(ccfg, soloCluster(base, clock, { clients, routing: table, inflight: [msgs.reps[arg]] }), 0);
+        case K_TICK:
+          return timeoutNode(ccfg, soloCluster(base, clock, { clients, routing: table, timers: [{ node, atMs: clock }] }), node);
+        case K_INVOKE: {
+          const history = placeholderHistory(arg >>> 6, plannedOp(cfg, 0, 0));
+          return invoke(ccfg, soloCluster(base, clock, { clients, routing: table, history }), slot, plannedOp(cfg, slot, arg & 63));
+        }
+        default:
+          throw new Error(`system model: bad client input ${code}`);
+      }
+    },
+    intern: internClient,
+    out: (slot, c, evs, next, code) => outOf(R + slot, c, evs, next, (code & 7) === K_TICK),
+  };
   /** A client step reads the routing table the cluster serves (a refresh), so the table is part of its input. */
   const clientStep = (comp: number, code: number, routing: number): StepOut => {
     let input = cInputs.get(code, routing);
     if (input < 0) cInputs.set(code, routing, (input = cInputCount++));
     const k = cMemo.get(comp, input);
-    if (k >= 0) return outs[k];
-    const slot = cSlot[comp];
-    const rep = cli.reps[comp];
-    const clock = cClock[comp];
-    const node = nodeAddr[R + slot];
-    const clients = base.clients.slice();
-    clients[slot] = rep;
-    const table = routings.reps[routing];
-    const kind = code & 7;
-    const arg = code >>> 3;
-    let o: StepOut;
-    try {
-      let r: ClusterResult;
-      switch (kind) {
-        case K_DELIVER:
-          r = deliver(ccfg, mini(clock, { clients, routing: table, inflight: [msgs.reps[arg]] }), 0);
-          break;
-        case K_TICK:
-          r = timeoutNode(ccfg, mini(clock, { clients, routing: table, timers: [{ node, atMs: clock }] }), node);
-          break;
-        case K_INVOKE: {
-          const opId = arg >>> 6;
-          // invoke numbers the operation by the history's length; the entries themselves are not read
-          const history = Array.from({ length: opId }, (): HistoryOp => ({ client: clientId(-1), opId: -1, op: plannedOp(cfg, 0, 0), call: -1 }));
-          r = invoke(ccfg, mini(clock, { clients, routing: table, history }), slot, plannedOp(cfg, slot, arg & 63));
-          break;
-        }
-        default:
-          throw new Error(`system model: bad client input ${code}`);
-      }
-      const [c, evs] = r;
-      const after = c.clients[slot];
-      o = outOf(R + slot, c, evs, after === rep ? comp : internClient(slot, after, c.nowMs), kind === K_TICK);
-    } catch (e) {
-      o = failed(comp, e);
-    }
-    cMemo.set(comp, input, outs.length);
-    outs.push(o);
-    return o;
+    return k >= 0 ? outs[k] : steps.compute(clientKind, cMemo, comp, input, code, routing);
   };
 
   const managerStepOf = (mid: number, code: number): number => {
@@ -1156,8 +1134,8 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     ...base.targets.map((t, i) => internTarget(i, t, base.nowMs)),
     ...base.clients.map((c, j) => internClient(j, c, base.nowMs)),
     mid0,
-    base.up.reduce((m, u, i) => (u ? m | (1 << i) : m), 0),
-    base.timers.reduce((m, t) => m | (1 << nodeOf(t.node)), 0),
+    upMask(base.up),
+    timerMask(base, nodeOf),
     0,
     0, // the empty history (historyTable's id 0)
     0,
@@ -1172,27 +1150,9 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   );
 
   // ------------------------------------------------------------ stepping a tuple
-  // scratch: the messages of the state being built
-  let cq = new Int32Array(1 << 10);
-  let sq = new Int32Array(1 << 10);
-  let nC = 0;
-  let nS = 0;
-  const pushC = (m: number): void => {
-    if (nC === cq.length) {
-      const b = new Int32Array(nC * 2);
-      b.set(cq);
-      cq = b;
-    }
-    cq[nC++] = m;
-  };
-  const pushS = (m: number): void => {
-    if (nS === sq.length) {
-      const b = new Int32Array(nS * 2);
-      b.set(sq);
-      sq = b;
-    }
-    sq[nS++] = m;
-  };
+  // scratch: the CRAQ and the sync messages of the state being built
+  const cq = new IntStack();
+  const sq = new IntStack();
   // the fields of the state being built
   let hist = 0;
   let tom = 0;
@@ -1208,8 +1168,8 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     const bit = 1 << node;
     if (o.arm) tm |= bit;
     else if (o.setArm) tm &= ~bit;
-    for (let i = 0; i < o.emit.length; i++) pushC(o.emit[i]);
-    for (let i = 0; i < o.syncEmit.length; i++) pushS(o.syncEmit[i]);
+    for (let i = 0; i < o.emit.length; i++) cq.push(o.emit[i]);
+    for (let i = 0; i < o.syncEmit.length; i++) sq.push(o.syncEmit[i]);
     for (let i = 0; i < o.reports.length; i++) tom = listPush(tom, o.reports[i]);
     for (let i = 0; i < o.rets.length; i++) hist = histStep(hist, o.rets[i]);
   };
@@ -1226,10 +1186,10 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
   const applyInto = (s: SystemTuple, a: number, out: Int32Array): number => {
     for (let i = 0; i < NM; i++) out[i] = s[i];
     const n0 = s[NM];
-    nC = 0;
-    nS = 0;
-    for (let i = 0; i < n0; i++) pushC(s[NM + 1 + i]);
-    for (let i = NM + 1 + n0; i < s.length; i++) pushS(s[i]);
+    cq.n = 0;
+    sq.n = 0;
+    for (let i = 0; i < n0; i++) cq.push(s[NM + 1 + i]);
+    for (let i = NM + 1 + n0; i < s.length; i++) sq.push(s[i]);
     hist = s[HI];
     tom = s[TOM];
     rout = s[ROUT];
@@ -1248,20 +1208,20 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
         break;
       }
       case A_DELIVER: {
-        const m = cq[arg];
-        cq.copyWithin(arg, arg + 1, nC--);
+        const m = cq.buf[arg];
+        cq.removeAt(arg);
         const node = mTo[m];
         if (node >= R) applyOut(node, clientStep(s[node], (m << 3) | K_DELIVER, rout), out);
         else if (fencing && (cut >>> node) & 1) {
           const f = fenceOf(m);
-          if (f >= 0) pushC(f);
+          if (f >= 0) cq.push(f);
           else if (f === -1) applyOut(node, targetStep(s[node], (m << 3) | K_DELIVER), out);
         } else if ((up >>> node) & 1) applyOut(node, targetStep(s[node], (m << 3) | K_DELIVER), out);
         break;
       }
       case A_DELIVER_SYNC: {
-        const m = sq[arg];
-        sq.copyWithin(arg, arg + 1, nS--);
+        const m = sq.buf[arg];
+        sq.removeAt(arg);
         const node = sTo[m];
         if ((up >>> node) & 1) applyOut(node, targetStep(s[node], (m << 3) | K_SYNC), out);
         break;
@@ -1327,11 +1287,15 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     out[BUD] = bud;
     out[TOM] = tom;
     out[ROUT] = rout;
+    const nC = cq.n;
+    const nS = sq.n;
     const len = NM + 1 + nC + nS;
     if (len > out.length) throw new Error('system model: state too large for the buffer');
     out[NM] = nC;
-    for (let i = 0; i < nC; i++) out[NM + 1 + i] = cq[i];
-    for (let i = 0; i < nS; i++) out[NM + 1 + nC + i] = sq[i];
+    const cb = cq.buf;
+    const sb = sq.buf;
+    for (let i = 0; i < nC; i++) out[NM + 1 + i] = cb[i];
+    for (let i = 0; i < nS; i++) out[NM + 1 + nC + i] = sb[i];
     return len;
   };
   /** A message to a target cut off from the manager: -1 pass, -2 drop, else the reply (core/chain/lease.ts). */
@@ -1346,11 +1310,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
 
   // ------------------------------------------------------------ reading a tuple
   const quietT = (s: SystemTuple): boolean => s.length === NM + 1;
-  const allDone = (s: SystemTuple): boolean => {
-    const next = hNext[s[HI]];
-    for (let j = 0; j < C; j++) if (next[j] < opsPerClient || cOps[s[R + j]] > 0) return false;
-    return true;
-  };
+  const allDone = (s: SystemTuple): boolean => clientsDone(hNext[s[HI]], opsPerClient, s, R, C, cOps);
   const goal = (s: SystemTuple): boolean => {
     if (!allDone(s) || !quietT(s) || lists.reps[s[TOM]].length > 0) return false;
     const info = mInfo[s[MG]];
@@ -1449,26 +1409,11 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     },
     {
       id: 'INV-LIN',
-      check: (s) => {
-        if (!allDone(s)) return null;
-        const shape = hShape[s[HI]];
-        let illegal = linIllegal[shape];
-        if (illegal === undefined) illegal = linIllegal[shape] = lin.verdict(toLinHistory(opsOf(s[HI]))) === 'illegal';
-        return illegal ? why(4, s) : null;
-      },
+      check: (s) => (allDone(s) && lin.illegal(s[HI]) ? why(4, s) : null),
     },
   ];
   if (invariants.some((inv, k) => inv.id !== reference[k].id)) throw new Error('system model: invariants out of step with the reference');
 
-  const scratch = new Int32Array(1 << 12);
-  const current = new Int32Array(1 << 12);
-  const views: Int32Array[] = [];
-  const toArray = (buf: Int32Array, at: number, len: number): number[] => {
-    const s: number[] = [];
-    for (let i = 0; i < len; i++) s.push(buf[at + i]);
-    return s;
-  };
-  const name = `system(${R} targets, ${C} clients x ${cfg.writes}w+${cfg.reads}r, ${cfg.failures} failures${suspicionBudget ? `, ${suspicionBudget} suspicions` : ''}${mutant ? `, mutant ${mutant}` : ''})`;
 
   return {
     name,
@@ -1479,27 +1424,10 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
       for (let j = 0; j < C; j++) if (next[j] < opsPerClient && cOps[s[R + j]] === 0) out.push(A_INVOKE | (j << 4));
       const n0 = s[NM];
       const m0i = NM + 1;
-      for (let i = m0i; i < m0i + n0; i++) {
-        const e = mSame[s[i]];
-        let again = false;
-        for (let j = m0i; j < i; j++)
-          if (mSame[s[j]] === e) {
-            again = true; // identical messages are interchangeable
-            break;
-          }
-        if (!again) out.push(A_DELIVER | ((i - m0i) << 4));
-      }
+      // identical messages are interchangeable
+      for (let i = m0i; i < m0i + n0; i++) if (!repeatsEarlierBy(s, m0i, i, mSame)) out.push(A_DELIVER | ((i - m0i) << 4));
       const s0i = m0i + n0;
-      for (let i = s0i; i < s.length; i++) {
-        const e = sSame[s[i]];
-        let again = false;
-        for (let j = s0i; j < i; j++)
-          if (sSame[s[j]] === e) {
-            again = true;
-            break;
-          }
-        if (!again) out.push(A_DELIVER_SYNC | ((i - s0i) << 4));
-      }
+      for (let i = s0i; i < s.length; i++) if (!repeatsEarlierBy(s, s0i, i, sSame)) out.push(A_DELIVER_SYNC | ((i - s0i) << 4));
       const info = mInfo[s[MG]];
       const bud = s[BUD];
       const upm = s[UP];
@@ -1518,21 +1446,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
       if (s[TM] !== 0 && (quietT(s) || ((bud >>> 8) & 255) < cfg.earlyTimeouts)) for (const node of timerOrder) if ((s[TM] >>> node) & 1) out.push(A_TIMEOUT | (node << 4));
       return out;
     },
-    apply: (s, a) => toArray(scratch, 0, applyInto(s, a, scratch)),
-    fingerprint: (s, out) => hasher.fingerprint(s, out),
-    packing: {
-      ints: (s) => s,
-      state: (buf, at, len) => buf.slice(at, at + len),
-      view(buf, at, len) {
-        // one Int32Array view per length over one buffer: no allocation per state
-        if (len > current.length) throw new Error('system model: state too large for the buffer');
-        const v = (views[len] ??= current.subarray(0, len));
-        for (let i = 0; i < len; i++) current[i] = buf[at + i];
-        return v;
-      },
-      applyInto,
-      fingerprint: (buf, len, out) => hasher.fingerprint(buf, out, len),
-    },
+    ...tuplePacking('system model', applyInto, hasher, (buf, at, len) => buf.slice(at, at + len)),
     encode: (s) => encodeSystemState(concrete(s)),
     invariants,
     goal: liveness ? { id: 'LIVE-SYS-SERVING', test: goal } : undefined,

@@ -3,14 +3,13 @@
  * clusters, string encodings): the same state space, state for state, and the same choices
  * in the same order (its traces are replayed through the reference).
  */
-import { explore, ExploreResult } from '../../../core/check/explorer';
+import { explore } from '../../../core/check/explorer';
 import { CraqCheckConfig, DEFAULT_CHECK_CONFIG, craqModel, craqReferenceModel, encodeCraqState } from '../../../core/check/craq-model';
 import { CraqMutant } from '../../../core/craq/mutants';
 import fc from 'fast-check';
-import { lockstepWalks } from './lockstep';
+import { counts, expectSameSearch, lockstepWalks, sameSearchOnRandomConfigs } from './lockstep';
 
 const cfgOf = (over: Partial<CraqCheckConfig>): CraqCheckConfig => ({ ...DEFAULT_CHECK_CONFIG, ...over });
-const counts = (r: ExploreResult) => ({ states: r.states, transitions: r.transitions, depth: r.depth, terminal: r.terminalStates, exhaustive: r.exhaustive, violations: r.violations.length });
 
 const CONFIGS: [string, Partial<CraqCheckConfig>][] = [
   ['1 client, write + read', { clients: 1, writes: 1, reads: 1 }],
@@ -29,11 +28,8 @@ const CONFIGS: [string, Partial<CraqCheckConfig>][] = [
 describe.each(CONFIGS)('%s', (_name, over) => {
   const cfg = cfgOf(over);
   test('the interned model explores exactly the reference state space', () => {
-    const ref = explore(craqReferenceModel(cfg), { maxStates: 200_000 });
-    const fast = explore(craqModel(cfg), { maxStates: 200_000 });
+    const { ref } = expectSameSearch(craqReferenceModel(cfg), craqModel(cfg), 200_000);
     expect(ref.exhaustive).toBe(true);
-    expect(counts(fast)).toEqual(counts(ref));
-    expect(fast.livenessChecked).toBe(ref.livenessChecked);
   });
 
   test('its int-tuple fingerprints identify the same states as its string encoding', () => {
@@ -56,36 +52,28 @@ test.each<[CraqMutant, Partial<CraqCheckConfig>]>([
   ['lockReleasedBeforeCommit', { clients: 1, writes: 1, reads: 0, dirtyRead: 'craq', liveness: true }],
 ])('mutant %s: the same violation and trace as the reference model', (mutant, over) => {
   const cfg = cfgOf({ ...over, mutant });
-  const ref = explore(craqReferenceModel(cfg), { maxStates: 200_000 });
-  const fast = explore(craqModel(cfg), { maxStates: 200_000 });
+  const { ref } = expectSameSearch(craqReferenceModel(cfg), craqModel(cfg), 200_000);
   expect(ref.violations).toHaveLength(1);
-  expect(fast.violations).toEqual(ref.violations);
-  expect(counts(fast)).toEqual(counts(ref));
 });
 
 test('random small configurations: the same search, state for state (bounded ones too: the same order)', () => {
-  fc.assert(
-    fc.property(
-      fc.record({
-        replicas: fc.integer({ min: 2, max: 3 }),
-        clients: fc.integer({ min: 1, max: 2 }),
-        writes: fc.integer({ min: 0, max: 2 }),
-        reads: fc.integer({ min: 0, max: 2 }),
-        crashes: fc.integer({ min: 0, max: 1 }),
-        drops: fc.integer({ min: 0, max: 1 }),
-        dups: fc.integer({ min: 0, max: 1 }),
-        timeouts: fc.integer({ min: 0, max: 2 }),
-        dirtyRead: fc.constantFrom('3fs' as const, 'craq' as const),
-      }),
-      (over) => {
-        const cfg = cfgOf(over);
-        const ref = explore(craqReferenceModel(cfg), { maxStates: 1500 });
-        const fast = explore(craqModel(cfg), { maxStates: 1500 });
-        expect(counts(fast)).toEqual(counts(ref));
-        expect(fast.violations).toEqual(ref.violations);
-      },
-    ),
-    { numRuns: 25, seed: 3 },
+  sameSearchOnRandomConfigs(
+    fc.record({
+      replicas: fc.integer({ min: 2, max: 3 }),
+      clients: fc.integer({ min: 1, max: 2 }),
+      writes: fc.integer({ min: 0, max: 2 }),
+      reads: fc.integer({ min: 0, max: 2 }),
+      crashes: fc.integer({ min: 0, max: 1 }),
+      drops: fc.integer({ min: 0, max: 1 }),
+      dups: fc.integer({ min: 0, max: 1 }),
+      timeouts: fc.integer({ min: 0, max: 2 }),
+      dirtyRead: fc.constantFrom('3fs' as const, 'craq' as const),
+    }),
+    (over) => {
+      const cfg = cfgOf(over);
+      return [craqReferenceModel(cfg), craqModel(cfg)] as const;
+    },
+    { maxStates: 1500, numRuns: 25, seed: 3 },
   );
 });
 

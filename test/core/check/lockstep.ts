@@ -1,12 +1,49 @@
 /**
- * Shared harness of the interned-model tests (craq-interned, system-interned): random walks
- * that step an interned model and its reference in lockstep and expect the same encoding, the
- * same enabled actions and the same step lines at every step.
+ * Shared harness of the interned-model tests (craq-interned, system-interned): the same
+ * search from an interned model and its reference (`expectSameSearch`), and random walks that
+ * step both in lockstep and expect the same encoding, the same enabled actions and the same
+ * step lines at every step (`lockstepWalks`).
  */
-import { ExplorerModel } from '../../../core/check/explorer';
+import fc from 'fast-check';
+import { ExploreResult, ExplorerModel, explore } from '../../../core/check/explorer';
+
+/** What two searches of the same state space agree on. */
+export const counts = (r: ExploreResult) => ({
+  states: r.states,
+  transitions: r.transitions,
+  depth: r.depth,
+  terminal: r.terminalStates,
+  exhaustive: r.exhaustive,
+  violations: r.violations.length,
+  liveness: r.livenessChecked,
+});
+
+/** Explores both models to `maxStates` (breadth-first) and expects the same search: the same counts, the same violations and traces. */
+export function expectSameSearch<R, RA, F, FA>(ref: ExplorerModel<R, RA>, fast: ExplorerModel<F, FA>, maxStates: number): { ref: ExploreResult; fast: ExploreResult } {
+  const r = explore(ref, { maxStates });
+  const f = explore(fast, { maxStates });
+  expect(counts(f)).toEqual(counts(r));
+  expect(f.violations).toEqual(r.violations);
+  return { ref: r, fast: f };
+}
 
 /** Step lines compared up to request/query ids (representatives may carry an order-preserving renaming). */
 const ids = (line: string) => line.replace(/#\d+/g, '#_').replace(/\bq\d+/g, 'q_');
+
+/** Seeded random configurations (`arb`), each explored from both models to `maxStates`: the same search every time (bounded ones too: the same order). */
+export function sameSearchOnRandomConfigs<C, R, RA, F, FA>(
+  arb: fc.Arbitrary<C>,
+  models: (cfg: C) => readonly [ExplorerModel<R, RA>, ExplorerModel<F, FA>],
+  o: { maxStates: number; numRuns: number; seed: number },
+): void {
+  fc.assert(
+    fc.property(arb, (cfg) => {
+      const [ref, fast] = models(cfg);
+      expectSameSearch(ref, fast, o.maxStates);
+    }),
+    { numRuns: o.numRuns, seed: o.seed },
+  );
+}
 
 /** Runs `walks` seeded random walks of at most `maxDepth` steps; returns the steps taken. */
 export function lockstepWalks<R, RA, F, FA>(

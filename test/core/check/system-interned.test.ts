@@ -5,12 +5,11 @@
  * reference, which must fail again at the end of every counterexample).
  */
 import fc from 'fast-check';
-import { explore, ExploreResult } from '../../../core/check/explorer';
+import { explore } from '../../../core/check/explorer';
 import { DEFAULT_SYSTEM_CONFIG, SystemCheckConfig, encodeSystemState, systemModel, systemReferenceModel } from '../../../core/check/system-model';
-import { lockstepWalks } from './lockstep';
+import { counts, expectSameSearch, lockstepWalks, sameSearchOnRandomConfigs } from './lockstep';
 
 const cfgOf = (over: Partial<SystemCheckConfig>): SystemCheckConfig => ({ ...DEFAULT_SYSTEM_CONFIG, ...over });
-const counts = (r: ExploreResult) => ({ states: r.states, transitions: r.transitions, depth: r.depth, terminal: r.terminalStates, exhaustive: r.exhaustive, violations: r.violations.length, liveness: r.livenessChecked });
 
 const CONFIGS: [string, Partial<SystemCheckConfig>][] = [
   ['chain of 2, one failure', { replicas: 2, clients: 1, failures: 1 }],
@@ -25,10 +24,7 @@ const CONFIGS: [string, Partial<SystemCheckConfig>][] = [
 describe.each(CONFIGS)('%s', (_name, over) => {
   const cfg = cfgOf(over);
   test('the interned model explores exactly the reference state space', () => {
-    const ref = explore(systemReferenceModel(cfg), { maxStates: 25_000 });
-    const fast = explore(systemModel(cfg), { maxStates: 25_000 });
-    expect(counts(fast)).toEqual(counts(ref));
-    expect(fast.violations).toEqual(ref.violations);
+    expectSameSearch(systemReferenceModel(cfg), systemModel(cfg), 25_000);
   });
 
   test('its int-tuple fingerprints identify the same states as its string encoding', () => {
@@ -51,37 +47,29 @@ test.each<[string, Partial<SystemCheckConfig>]>([
   // (noFence: test/core/check/system-model.test.ts, where every violation is confirmed on the reference)
 ])('mutant %s: the same violation and trace as the reference model', (_name, over) => {
   const cfg = cfgOf(over);
-  const ref = explore(systemReferenceModel(cfg), { maxStates: 100_000 });
-  const fast = explore(systemModel(cfg), { maxStates: 100_000 });
+  const { ref } = expectSameSearch(systemReferenceModel(cfg), systemModel(cfg), 100_000);
   expect(ref.violations).toHaveLength(1);
-  expect(fast.violations).toEqual(ref.violations);
-  expect(counts(fast)).toEqual(counts(ref));
 });
 
 test('random small configurations: the same search, state for state (bounded ones too: the same order)', () => {
-  fc.assert(
-    fc.property(
-      fc.record({
-        replicas: fc.integer({ min: 2, max: 3 }),
-        clients: fc.integer({ min: 1, max: 2 }),
-        writes: fc.integer({ min: 0, max: 2 }),
-        reads: fc.integer({ min: 0, max: 1 }),
-        failures: fc.integer({ min: 0, max: 2 }),
-        earlyTimeouts: fc.integer({ min: 0, max: 1 }),
-        suspicions: fc.integer({ min: 0, max: 1 }),
-        dirtyRead: fc.constantFrom('3fs' as const, 'craq' as const),
-        lastsrvReturn: fc.constantFrom('reset' as const, 'redrive' as const),
-        readPolicy: fc.constantFrom('roundRobin' as const, 'tail' as const),
-      }),
-      (over) => {
-        const cfg = cfgOf(over);
-        const ref = explore(systemReferenceModel(cfg), { maxStates: 1500 });
-        const fast = explore(systemModel(cfg), { maxStates: 1500 });
-        expect(counts(fast)).toEqual(counts(ref));
-        expect(fast.violations).toEqual(ref.violations);
-      },
-    ),
-    { numRuns: 25, seed: 5 },
+  sameSearchOnRandomConfigs(
+    fc.record({
+      replicas: fc.integer({ min: 2, max: 3 }),
+      clients: fc.integer({ min: 1, max: 2 }),
+      writes: fc.integer({ min: 0, max: 2 }),
+      reads: fc.integer({ min: 0, max: 1 }),
+      failures: fc.integer({ min: 0, max: 2 }),
+      earlyTimeouts: fc.integer({ min: 0, max: 1 }),
+      suspicions: fc.integer({ min: 0, max: 1 }),
+      dirtyRead: fc.constantFrom('3fs' as const, 'craq' as const),
+      lastsrvReturn: fc.constantFrom('reset' as const, 'redrive' as const),
+      readPolicy: fc.constantFrom('roundRobin' as const, 'tail' as const),
+    }),
+    (over) => {
+      const cfg = cfgOf(over);
+      return [systemReferenceModel(cfg), systemModel(cfg)] as const;
+    },
+    { maxStates: 1500, numRuns: 25, seed: 5 },
   );
 });
 
