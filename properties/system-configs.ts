@@ -42,7 +42,7 @@ export const SYSTEM_CONFIGS: readonly SystemNamedConfig[] = [
   sys(2, 1, 0, 2_000_000),
   sys(2, 1, 1, 2_000_000),
   sys(2, 1, 2, 2_000_000),
-  sys(2, 2, 1, 50_000_000), // exhaustive: 41.7M states, 1.5-2.5 min, 3.6 GB
+  sys(2, 2, 1, 50_000_000), // exhaustive: 42.1M states, 1.5-2.5 min, 3.6 GB
   sys(3, 1, 0, 2_000_000),
   sys(3, 1, 1, 2_000_000),
   sys(3, 1, 2, 10_000_000), // exhaustive: 3.2M states
