@@ -64,8 +64,45 @@ elif G=='D20':
     gens=[tuple((x+1)%20 for x in range(20)),tuple((-x)%20 for x in range(20))]
     sub={'1':[],'R':[gens[1]],'R1':[tuple((1-x)%20 for x in range(20))]}
     for d in (2,4,5,10,20): sub['Z%d'%d]=[tuple((x+20//d)%20 for x in range(20))]
+elif G[0] in 'CD' and G[1:].isdigit():
+    n=int(G[1:])
+    rot=tuple((x+1)%n for x in range(n)); ref=tuple((-x)%n for x in range(n))
+    gens=[rot] if G[0]=='C' else [rot,ref]
+    sub={'1':[]}
+    for d in range(1,n+1):
+        if n%d==0:
+            sub['R%d'%d]=[tuple((x+n//d)%n for x in range(n))]
+            if G[0]=='D':
+                sub['DF%d'%d]=[tuple((x+n//d)%n for x in range(n)),ref]
+                sub['DG%d'%d]=[tuple((x+n//d)%n for x in range(n)),tuple((1-x)%n for x in range(n))]
+elif G.startswith('FR'):
+    p,d=map(int,G[2:].split('_')); n=p
+    g=next(x for x in range(2,p) if len({pow(x,i,p) for i in range(p-1)})==p-1)
+    m=pow(g,(p-1)//d,p)
+    gens=[tuple((x+1)%p for x in range(p)),tuple((m*x)%p for x in range(p))]
+    sub={'1':[],'Zp':[gens[0]]}
+    for e in range(1,d+1):
+        if d%e==0:
+            me=pow(m,d//e,p); sub['Z%d'%e]=[tuple((me*x)%p for x in range(p))]; sub['F%d'%e]=[gens[0],tuple((me*x)%p for x in range(p))]
 else: raise SystemExit('unknown group')
 Gel=sorted(close(gens,n))
+if Hs==['LIST']:
+    # print orbit-size combinations: near-cosets.py v k r GROUP LIST Fmax maxorbits
+    Fmax=F; maxo=int(sys.argv[7]) if len(sys.argv)>7 else 4
+    sizes={}
+    for h in sub:
+        sz=len(Gel)//len(close(sub[h],n))
+        if sz not in sizes.values(): sizes[h]=sz   # one representative name per size (not per conjugacy class)
+    names=sorted(sizes,key=lambda h:-sizes[h])
+    def rec(i,rem,cur,F):
+        if rem==0:
+            if 0<len(cur)<=maxo: print(G,','.join(cur),F)
+            return
+        if i==len(names) or len(cur)>maxo: return
+        h=names[i]; sz=sizes[h]
+        for mm in range(rem//sz,-1,-1): rec(i+1,rem-mm*sz,cur+[h]*mm,F)
+    for F in range(Fmax+1): rec(0,v-F,[],F)
+    sys.exit(0)
 points=[]; 
 for hi,H in enumerate(Hs):
     Hel=close(sub[H],n)

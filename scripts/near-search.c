@@ -13,6 +13,19 @@
  *   NODELIMIT 0 = one exhaustive search with the natural order (prints "EXHAUSTED" if no solution).
  * Output: "SOLUTION" followed by the b blocks, one per line, verified in-program.
  *
+ * Also: NS_PREFIX=file  fixed blocks applied before the search (must be a G-invariant set);
+ *        NS_OPB=file     write a pseudo-Boolean instance (minisat+ format) of the same orbit problem and exit;
+ *        NS_LOAD=file    read a model ("x<n>" tokens, orbit n-1 chosen) and print/verify the blocks;
+ *        NS_MAXMULT=m    allow an orbit to be chosen up to m times (default 1: distinct blocks).
+ *
+ * Results (issue #4, Nov 2026, 2 shared cores, load 3-7):
+ *   (30,5,22) found: A5 on its 30 cosets of Z2 (near-cosets.py 30 5 22 A5 Z2), 50 nodes, < 0.1 s.
+ *   (35,5,8)  found: AGL(1,5) on 20+5+5+5 (near-cosets.py 35 5 8 AGL15 1,Z4,Z4,Z4), 24 nodes, < 0.1 s
+ *             (also AGL15 on 20+10+5); leave = 5 triangles + 4 pentagons.
+ *   (40,5,10), (35,5,9), (30,5,7): not found; exhaustive non-existence for many groups, see the
+ *             report of branch near-search (docs: exhaustive = "EXHAUSTED", i.e. the whole orbit
+ *             tree was searched).
+ *
  * Search: variables are pair classes (G-orbits on pairs) below lo (or, when lo = 0, classes not
  * yet covered nor declared "left" at count 0) and points below degree r; at each node the
  * variable with fewest viable options is branched on. An option is a block orbit that keeps every
@@ -249,6 +262,35 @@ int main(int argc, char **argv) {
     fprintf(stderr, "prefix: %d blocks\n", npre);
   }
   alivecap = (long long)nO * 40 + 1000000; alivebuf = malloc(sizeof(int) * alivecap);
+  if (getenv("NS_OPB")) { /* write a pseudo-Boolean instance (variables x<orbit+1>) and exit */
+    FILE *o = fopen(getenv("NS_OPB"), "w");
+    int nc = 0; for (int c = 0; c < ncls; c++) nc += (lo - pcount0[c] > 0) + 1; nc += nP;
+    fprintf(o, "* #variable= %d #constraint= %d\n", nO, nc);
+    for (int c = 0; c < ncls; c++) {
+      for (int pass = 0; pass < 2; pass++) {
+        int need = pass == 0 ? lo - pcount0[c] : lo + 1 - pcount0[c];
+        if (pass == 0 && need <= 0) continue;
+        if (nclsopt[c] == 0) { if (pass == 0) fprintf(o, "+1 x1 -1 x1 >= 1 ;\n"); else fprintf(o, "+1 x1 -1 x1 >= 0 ;\n"); continue; }
+        for (int i = 0; i < nclsopt[c]; i++) { int ob = clsopt[c][i]; int a = 0;
+          for (int j = 0; j < onc[ob]; j++) if (ocls[oofs[ob] + j] == c) a = ocnt[oofs[ob] + j];
+          fprintf(o, "%s%d x%d ", pass ? "-" : "+", a, ob + 1); }
+        fprintf(o, ">= %d ;\n", pass ? -need : need);
+      }
+    }
+    for (int P = 0; P < nP; P++) {
+      if (nptopt[P] == 0) { fprintf(o, "+1 x1 -1 x1 = %d ;\n", r - pdeg0[P]); continue; }
+      for (int i = 0; i < nptopt[P]; i++) { int ob = ptopt[P][i]; int a = 0;
+        for (int j = 0; j < onp[ob]; j++) if (opts[opofs[ob] + j] == P) a = odeg[opofs[ob] + j];
+        fprintf(o, "+%d x%d ", a, ob + 1); }
+      fprintf(o, "= %d ;\n", r - pdeg0[P]);
+    }
+    fclose(o); fprintf(stderr, "wrote OPB with %d variables\n", nO); return 0;
+  }
+  if (getenv("NS_LOAD")) { /* read a solver model: tokens x<n> (positive) select orbit n-1 */
+    FILE *in = fopen(getenv("NS_LOAD"), "r"); char tok[64];
+    while (fscanf(in, "%63s", tok) == 1) if (tok[0] == 'x') chosen[nchosen++] = atoi(tok + 1) - 1;
+    fclose(in); goto expand;
+  }
   int restarts = 0; long long total = 0;
   for (;;) {
     limit = nl ? nl * (restarts + 1) : 0; nodes = 0;
@@ -268,6 +310,7 @@ int main(int argc, char **argv) {
     if (restarts % 10 == 0) { fprintf(stderr, "restarts=%d nodes=%lld\n", restarts, total); }
     if (restarts >= maxr) { printf("GAVEUP nodes=%lld restarts=%d\n", total, restarts); return 1; }
   }
+expand:;
   /* expand and verify */
   int nb = 0; static int blocks[4000][8];
   for (int i = 0; i < npre; i++) { memcpy(blocks[nb], pre[i], sizeof(int) * k); qsort(blocks[nb], k, sizeof(int), cmpint); nb++; }
@@ -279,7 +322,7 @@ int main(int argc, char **argv) {
   int pc[MAXV][MAXV]; int dg[MAXV]; memset(pc, 0, sizeof pc); memset(dg, 0, sizeof dg);
   for (int i = 0; i < nb; i++) for (int a = 0; a < k; a++) { dg[blocks[i][a]]++; for (int c = a + 1; c < k; c++) { pc[blocks[i][a]][blocks[i][c]]++; pc[blocks[i][c]][blocks[i][a]]++; } }
   int bad = nb != b; for (int i = 0; i < v; i++) { if (dg[i] != r) bad = 1; for (int j = 0; j < v; j++) if (i != j && (pc[i][j] < lo || pc[i][j] > lo + 1)) bad = 1; }
-  printf("SOLUTION %s nodes=%lld restarts=%d verified=%s\n", argv[1], total, restarts, bad ? "NO" : "yes");
+  printf("SOLUTION %s verified=%s\n", argv[1], bad ? "NO" : "yes");
   printf("base:"); for (int i = 0; i < nchosen; i++) { printf(" {"); for (int j = 0; j < k; j++) printf("%d%s", orep[chosen[i] * k + j], j < k - 1 ? "," : ""); printf("}"); } printf("\n");
   for (int i = 0; i < nb; i++) { for (int j = 0; j < k; j++) printf("%d%s", blocks[i][j], j < k - 1 ? " " : "\n"); }
   return bad;
