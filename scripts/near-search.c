@@ -16,15 +16,17 @@
  * Also: NS_PREFIX=file  fixed blocks applied before the search (must be a G-invariant set);
  *        NS_OPB=file     write a pseudo-Boolean instance (minisat+ format) of the same orbit problem and exit;
  *        NS_LOAD=file    read a model ("x<n>" tokens, orbit n-1 chosen) and print/verify the blocks;
- *        NS_MAXMULT=m    allow an orbit to be chosen up to m times (default 1: distinct blocks).
+ *        NS_MAXMULT=m    allow an orbit to be chosen up to m times (default 1: distinct blocks);
+ *        NS_ALL=1        (lo = 0) enumerate all solutions, print those whose leave graph splits the
+ *                        points into 5-sets (adding those 5-sets gives the r+1 table), count the rest.
  *
  * Results (issue #4, Nov 2026, 2 shared cores, load 3-7):
  *   (30,5,22) found: A5 on its 30 cosets of Z2 (near-cosets.py 30 5 22 A5 Z2), 50 nodes, < 0.1 s.
  *   (35,5,8)  found: AGL(1,5) on 20+5+5+5 (near-cosets.py 35 5 8 AGL15 1,Z4,Z4,Z4), 24 nodes, < 0.1 s
  *             (also AGL15 on 20+10+5); leave = 5 triangles + 4 pentagons.
- *   (40,5,10), (35,5,9), (30,5,7): not found; exhaustive non-existence for many groups, see the
- *             report of branch near-search (docs: exhaustive = "EXHAUSTED", i.e. the whole orbit
- *             tree was searched).
+ *   (40,5,10), (35,5,9), (30,5,7): not found. scripts/near-search-results.md lists every group
+ *             action tried per target: "exhausted" = the whole orbit tree was searched without a
+ *             solution (so no such table is invariant under that action), "open" = time-out.
  *
  * Search: variables are pair classes (G-orbits on pairs) below lo (or, when lo = 0, classes not
  * yet covered nor declared "left" at count 0) and points below degree r; at each node the
@@ -107,6 +109,35 @@ static void closeit(int c, int s) {
   int *m = cmult + (int64_t)c * nP; closed[c] += s;
   for (int P = 0; P < nP; P++) leave[P] += s * m[P];
 }
+
+static int expand_blocks(int blocks[][8]) {
+  int nb = 0;
+  for (int i = 0; i < npre; i++) { memcpy(blocks[nb], pre[i], sizeof(int) * k); qsort(blocks[nb], k, sizeof(int), cmpint); nb++; }
+  for (int i = 0; i < nchosen; i++) { int o = chosen[i];
+    static int seen2[4096][8]; int ns = 0;
+    for (int a = 0; a < ng; a++) { int t[8]; for (int j = 0; j < k; j++) t[j] = grp[a * v + orep[o * k + j]]; qsort(t, k, sizeof(int), cmpint);
+      int dup = 0; for (int z = 0; z < ns && !dup; z++) if (!memcmp(seen2[z], t, sizeof(int) * k)) dup = 1;
+      if (!dup && ns < 4096) { memcpy(seen2[ns++], t, sizeof(int) * k); memcpy(blocks[nb++], t, sizeof(int) * k); } } }
+  return nb;
+}
+/* NS_ALL (lo = 0 only): enumerate solutions; report those whose leave graph is a disjoint union of
+   K5-minus-... 5-cycles on a vertex partition into 5-sets (then adding those 5-sets as blocks gives the
+   r+1 table with counts {1,2}). */
+static long long nsol, ngood;
+static int check_leave_c5(void) {
+  static int bl[4000][8]; int nb = expand_blocks(bl);
+  static int pc[MAXV][MAXV]; memset(pc, 0, sizeof pc);
+  for (int i = 0; i < nb; i++) for (int a = 0; a < k; a++) for (int c = a + 1; c < k; c++) { pc[bl[i][a]][bl[i][c]]++; pc[bl[i][c]][bl[i][a]]++; }
+  int comp[MAXV]; for (int i = 0; i < v; i++) comp[i] = -1;
+  int ncomp = 0, ok = 1;
+  for (int s0 = 0; s0 < v; s0++) if (comp[s0] < 0) { int st[MAXV], ns = 0, sz = 0; st[ns++] = s0; comp[s0] = ncomp;
+    while (ns) { int x = st[--ns]; sz++; for (int y = 0; y < v; y++) if (y != x && pc[x][y] == 0 && comp[y] < 0) { comp[y] = ncomp; st[ns++] = y; } }
+    if (sz != 5) ok = 0; ncomp++; }
+  nsol++;
+  if (ok) { ngood++; printf("GOODLEAVE"); for (int c = 0; c < ncomp; c++) { printf(" {"); for (int i = 0; i < v; i++) if (comp[i] == c) printf("%d ", i); printf("}"); } printf("\n");
+    for (int i = 0; i < nb; i++) { for (int j = 0; j < k; j++) printf("%d ", bl[i][j]); printf("\n"); } fflush(stdout); }
+  return ok;
+}
 static int *alivebuf; static long long alivecap, aliveused;
 static int *vcount; /* ncls + nP scratch per node is allocated on the stack below */
 /* alive: orbits viable at the parent (a superset of those viable here; viability is monotone) */
@@ -133,7 +164,7 @@ static int dfs(int *alive, int nalive) {
     if (n < bestn) { bestn = n; best = P; bestIsPt = 1; }
   }
   free(cc);
-  if (best < 0) { res = 1; goto out; }
+  if (best < 0) { if (getenv("NS_ALL")) { if (check_leave_c5()) { res = 1; goto out; } res = 0; goto out; } res = 1; goto out; }
   if (bestn == 0) { res = 0; goto out; }
   {
     int start = limit ? (int)(xr() % nmy) : 0;
@@ -305,7 +336,7 @@ int main(int argc, char **argv) {
     if (nl) for (int i = nO - 1; i > 0; i--) { int j = xr() % (i + 1); int t = all[i]; all[i] = all[j]; all[j] = t; }
     int res = dfs(all, nO); total += nodes; free(all);
     if (res == 1) break;
-    if (res == 0) { printf("EXHAUSTED nodes=%lld restarts=%d\n", total, restarts); fflush(stdout); return 1; }
+    if (res == 0) { printf("EXHAUSTED nodes=%lld restarts=%d solutions=%lld\n", total, restarts, nsol); fflush(stdout); return 1; }
     restarts++;
     if (restarts % 10 == 0) { fprintf(stderr, "restarts=%d nodes=%lld\n", restarts, total); }
     if (restarts >= maxr) { printf("GAVEUP nodes=%lld restarts=%d\n", total, restarts); return 1; }
