@@ -4,6 +4,8 @@
  * Build: gcc -O2 -o /tmp/near-dlx scripts/near-dlx.c
  * Run:   /tmp/near-dlx OUT.xc > OUT.sol     (prints "v <option ids>" = near-sat variables, or EXHAUSTED)
  *        then near-sat.py GROUP X.cnf --leave ... --decode OUT.sol verifies and prints the blocks.
+ * Results (Nov 2026): pentagon-leave (35,5,8) under Z_7 (near-pent.py z7): EXHAUSTED, 22.1M nodes,
+ * 134 s; under Z_5 (near-pent.py z5 1 1 / 1 2): timed out at 300 s each; AGL15 own-leave check: 15 nodes.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,7 +12,10 @@ opts:
                         other class to count exactly 1 (a packing with a prescribed leave: exact cover).
 Run:  python3 scripts/near-sat.py g.txt /tmp/x.cnf && cadical -q /tmp/x.cnf > /tmp/x.out;
       python3 scripts/near-sat.py g.txt /tmp/x.cnf --decode /tmp/x.out
-Results: see scripts/near-search-results.md ("near-sat" section).
+Results (Nov 2026, 2 shared cores): verified on (35,5,8) AGL15 1,Z4,Z4,Z4 (cadical 0.1 s) and
+(30,5,22) A5 Z2; (35,5,9) Z_7 x 5: 1.39M vars / 4.90M clauses, cadical no answer in 35 min;
+pentagon-leave (35,5,8) under Z_5 (near-pent.py z5 1 1) cadical no answer in 560 s.
+Details: scripts/near-search-results.md ("near-sat" section).
 """
 import sys, itertools
 from collections import defaultdict
