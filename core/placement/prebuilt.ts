@@ -9,6 +9,7 @@
  *     here at every use (structure, domains, spread) so an invalid entry is never returned.
  */
 import { TableParams, chainCount } from './params';
+import { pairStats } from './analysis';
 import { Design, findDesign } from './designs';
 
 export interface NearTableEntry {
@@ -64,31 +65,20 @@ export function validSpread(p: TableParams, flat: ArrayLike<number>, domainOf?: 
   const b = chainCount(p);
   if (flat.length !== b * k) return undefined;
   const held = new Int32Array(v);
-  const count = new Int32Array(v * v);
-  for (let c = 0; c < b; c++)
+  const chains: number[][] = [];
+  for (let c = 0; c < b; c++) {
+    const chain: number[] = [];
     for (let i = 0; i < k; i++) {
       const x = flat[c * k + i];
-      if (!(Number.isInteger(x) && x >= 0 && x < v)) return undefined;
+      if (!(Number.isInteger(x) && x >= 0 && x < v) || chain.includes(x)) return undefined;
       held[x]++;
-      for (let j = 0; j < i; j++) {
-        const y = flat[c * k + j];
-        if (y === x) return undefined;
-        if (domainOf && domainOf[x] === domainOf[y]) return undefined;
-        count[x * v + y]++;
-        count[y * v + x]++;
-      }
+      chain.push(x);
     }
+    chains.push(chain);
+  }
   for (let x = 0; x < v; x++) if (held[x] !== r) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let x = 0; x < v; x++)
-    for (let y = x + 1; y < v; y++) {
-      if (domainOf && domainOf[x] === domainOf[y]) continue;
-      const c = count[x * v + y];
-      if (c < min) min = c;
-      if (c > max) max = c;
-    }
-  return min === Infinity ? 0 : max - min;
+  const ps = pairStats({ v, k, r, chains }, domainOf);
+  return ps.sameDomainShared > 0 ? undefined : ps.max - ps.min;
 }
 
 /**
