@@ -67,6 +67,19 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * A reader that closes early (`chainrep table generate ... | head`) makes the next write fail
+ * with EPIPE; end quietly with the exit code so far, as Unix tools do, instead of a stack trace.
+ */
+export function endQuietlyOnEpipe(stream: NodeJS.WritableStream, exit: () => void): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') exit();
+    else throw e;
+  });
+}
+
 if (require.main === module) {
+  endQuietlyOnEpipe(process.stdout, () => process.exit());
+  endQuietlyOnEpipe(process.stderr, () => process.exit());
   void main(process.argv);
 }
