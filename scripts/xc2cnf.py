@@ -14,7 +14,8 @@ usage: xc2cnf.py IN.xc OUT.cnf                 CNF with variable j = the j-th op
                                                "UNSAT" if the model file says UNSATISFIABLE.
 Run:  python3 scripts/xc2cnf.py x.xc x.cnf && timeout 1800 cadical -q x.cnf > x.out;
       python3 scripts/xc2cnf.py x.xc --decode x.out > x.sol
-Results: scripts/near-search-results.md ("xc-sat" section).
+Results (Nov 2026, cadical): AGL15 own-leave SAT verified; pentagon Z_7 / Z_5 (1,1) / (1,2) / Z_3
+no answer in 900 / 1800 / 1800 / 1500 s; (30,5,7) GDD Z_15 UNSAT 2.3 s. Details: scripts/near-search-results.md ("xc-sat").
 """
 import sys
 
