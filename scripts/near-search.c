@@ -17,6 +17,7 @@
  *        NS_OPB=file     write a pseudo-Boolean instance (minisat+ format) of the same orbit problem and exit;
  *        NS_LOAD=file    read a model ("x<n>" tokens, orbit n-1 chosen) and print/verify the blocks;
  *        NS_MAXMULT=m    allow an orbit to be chosen up to m times (default 1: distinct blocks);
+ *        NS_PROGRESS=d   print "progress depth=.. branch i/n" on stderr for branches at depth < d;
  *        NS_ALL=1        (lo = 0) enumerate all solutions, print those whose leave graph splits the
  *                        points into 5-sets (adding those 5-sets gives the r+1 table), count the rest.
  *
@@ -141,6 +142,7 @@ static int check_leave_c5(void) {
 static int *alivebuf; static long long alivecap, aliveused;
 static int *vcount; /* ncls + nP scratch per node is allocated on the stack below */
 /* alive: orbits viable at the parent (a superset of those viable here; viability is monotone) */
+static int depth, progdepth = -1; /* NS_PROGRESS=d: report branch i/n at depths < d on stderr */
 static int dfs(int *alive, int nalive) {
   if (limit && nodes > limit) return -1;
   nodes++;
@@ -168,7 +170,10 @@ static int dfs(int *alive, int nalive) {
   if (bestn == 0) { res = 0; goto out; }
   {
     int start = limit ? (int)(xr() % nmy) : 0;
-    int tried[4096]; int ntried = 0;
+    int tried[4096]; int ntried = 0; int nbr = 0, ibr = 0;
+    if (depth < progdepth) for (int ii = 0; ii < nmy; ii++) { int o = my[ii]; if (banned[o]) continue;
+      if (bestIsPt) { for (int j = 0; j < onp[o]; j++) if (opts[opofs[o] + j] == best) { nbr++; break; } }
+      else { for (int j = 0; j < onc[o]; j++) if (ocls[oofs[o] + j] == best) { nbr++; break; } } }
     for (int ii = 0; ii < nmy; ii++) {
       int o = my[(start + ii) % nmy];
       if (banned[o]) continue;
@@ -177,14 +182,15 @@ static int dfs(int *alive, int nalive) {
       else { for (int j = 0; j < onc[o]; j++) if (ocls[oofs[o] + j] == best) has = 1; }
       if (!has) continue;
       apply(o, 1); chosen[nchosen++] = o;
-      res = dfs(my, nmy);
+      if (depth < progdepth) { ibr++; fprintf(stderr, "progress depth=%d branch %d/%d nodes=%lld\n", depth, ibr, nbr, nodes); }
+      depth++; res = dfs(my, nmy); depth--;
       if (res != 0) break;
       nchosen--; apply(o, -1);
       banned[o] = 1; if (ntried < 4096) tried[ntried++] = o; else banned[o] = 0;
     }
     if (res == 0 && !bestIsPt && closable(best)) {
       closeit(best, 1);
-      res = dfs(my, nmy);
+      depth++; res = dfs(my, nmy); depth--;
       if (res == 0) closeit(best, -1);
     }
     for (int i = 0; i < ntried; i++) banned[tried[i]] = 0;
@@ -279,6 +285,7 @@ int main(int argc, char **argv) {
   for (int P = 0; P < nP; P++) { ptopt[P] = malloc(sizeof(int) * (nptopt[P] + 1)); nptopt[P] = 0; }
   for (int o = 0; o < nO; o++) { for (int i = 0; i < onc[o]; i++) { int c = ocls[oofs[o] + i]; clsopt[c][nclsopt[c]++] = o; } for (int i = 0; i < onp[o]; i++) { int P = opts[opofs[o] + i]; ptopt[P][nptopt[P]++] = o; } }
   banned = calloc(nO + 1, 1); used = calloc(nO + 1, sizeof(int));
+  if (getenv("NS_PROGRESS")) progdepth = atoi(getenv("NS_PROGRESS"));
   if (getenv("NS_MAXMULT")) maxmult = atoi(getenv("NS_MAXMULT"));
   if (getenv("NS_PREFIX")) {
     FILE *pf = fopen(getenv("NS_PREFIX"), "r"); if (!pf) { perror("prefix"); return 2; }
