@@ -16,17 +16,7 @@ def cyc(n,*cs):
     for c in cs:
         for i in range(len(c)): p[c[i]]=c[(i+1)%len(c)]
     return tuple(p)
-def comp(a,b): return tuple(a[b[i]] for i in range(len(a)))  # a after b
-def close(gens,n):
-    e=tuple(range(n)); S={e}; fr=[e]
-    while fr:
-        nf=[]
-        for x in fr:
-            for g in gens:
-                y=comp(g,x)
-                if y not in S: S.add(y); nf.append(y)
-        fr=nf
-    return S
+sys.path.insert(0, __import__('os').path.dirname(__file__)); from perm_util import comp, close  # noqa: E402
 if G in ('A5','S5'):
     n=5
     sub={'1':[],'Z2':[cyc(5,(0,1),(2,3))],'Z2b':[cyc(5,(0,1),(2,3))],'Z2a':[cyc(5,(0,1))],'Z3':[cyc(5,(0,1,2))],

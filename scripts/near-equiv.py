@@ -4,17 +4,7 @@ points? (brute force over generator images; fine for |G| <= ~100). Prints EQUIVA
 import sys, itertools
 def load(f):
     t=open(f).read().split(); v,k,r,ng=map(int,t[:4]); g=[tuple(map(int,t[4+i*v:4+(i+1)*v])) for i in range(ng)]; return v,g
-def comp(a,b): return tuple(a[x] for x in b)  # a after b
-def close(gens,v):
-    e=tuple(range(v)); S={e}; fr=[e]
-    while fr:
-        nf=[]
-        for x in fr:
-            for g in gens:
-                y=comp(g,x)
-                if y not in S: S.add(y); nf.append(y)
-        fr=nf
-    return S
+sys.path.insert(0, __import__('os').path.dirname(__file__)); from perm_util import comp, close  # noqa: E402
 v1,g1=load(sys.argv[1]); v2,g2=load(sys.argv[2]); assert v1==v2; v=v1
 G1=close(g1,v); G2=close(g2,v); print('orders',len(G1),len(G2))
 if len(G1)!=len(G2): print('NOT equal order'); sys.exit(1)
