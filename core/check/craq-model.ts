@@ -694,7 +694,6 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
   if (base.syncInflight.length > 0 || base.toManager.length > 0) throw new Error('craq model: a fresh cluster is quiet');
   // a step that hit a machine's own assertion leaves the component as it was
   const steps = new StepMemo<StepOut>((comp, e) => ({ comp, emit: [], arm: false, setArm: false, rets: [], commit: -1, first: e, last: null }));
-  const outs = steps.outs;
   const newRet = (client: number, opId: number, result: OpResult, resultId: number): RetEvent => ({ kind: 'ret', client, opId, result, resultId, acks: [] });
 
   /** Read off what a component step did from the one-component cluster after it. */
@@ -743,10 +742,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     intern: internTarget,
     out: (slot, c, evs, next, code, rep, after) => outOf(slot, c, evs, next, (code & 7) === K_TICK || (code & 7) === K_CRASH, after === rep ? null : targetStepChecks(slot, rep, after)),
   };
-  const targetStep = (comp: number, code: number): StepOut => {
-    const k = tMemo.get(comp, code);
-    return k >= 0 ? outs[k] : steps.compute(targetKind, tMemo, comp, code, code, 0);
-  };
+  const targetStep = (comp: number, code: number): StepOut => steps.step(targetKind, tMemo, comp, code);
 
   const clientKind: ComponentKind<ClientState, StepOut> = {
     role: 'clients',
@@ -776,10 +772,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
     intern: internClient,
     out: (slot, c, evs, next, code) => outOf(R + slot, c, evs, next, (code & 7) === K_TICK, null),
   };
-  const clientStepOf = (comp: number, code: number): StepOut => {
-    const k = cMemo.get(comp, code);
-    return k >= 0 ? outs[k] : steps.compute(clientKind, cMemo, comp, code, code, 0);
-  };
+  const clientStepOf = (comp: number, code: number): StepOut => steps.step(clientKind, cMemo, comp, code);
 
   /** The ledger after target `slot` committed `commit` (INV-CRAQ-3 when another replica committed other bytes at that version). */
   const ledgerStep = (lid: number, commit: number, slot: number): number => {
@@ -1026,7 +1019,7 @@ export function craqModel(cfg: CraqCheckConfig): ExplorerModel<CraqTuple, number
       clients: cli.size,
       messages: msgs.size,
       histories: hParent.length,
-      steps: outs.length,
+      steps: steps.outs.length,
       linShapes: shapes.size,
       linSearches: lin.searched,
     }),

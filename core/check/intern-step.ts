@@ -107,8 +107,8 @@ export class StepMemo<O> {
   constructor(private readonly failed: (comp: number, e: InvariantViolation) => O) {}
   /**
    * The record of component `comp` taking input `input` (its memo key; `code`, `aux`: what
-   * `run` reads), when the memo does not hold it yet: callers look `memo` up first (in their
-   * own closure: the per-transition path stays one inlined table probe).
+   * `run` reads), when the memo does not hold it yet: callers look `memo` up first (`step`
+   * does both when the key is the code itself).
    */
   compute<T>(kind: ComponentKind<T, O>, memo: IntPairMap, comp: number, input: number, code: number, aux: number): O {
     const slot = kind.slot[comp];
@@ -125,6 +125,12 @@ export class StepMemo<O> {
     memo.set(comp, input, this.outs.length);
     this.outs.push(o);
     return o;
+  }
+
+  /** The record of `comp` taking `code` when the code alone is the memo key (no `aux`): a memo probe, else `compute`. */
+  step<T>(kind: ComponentKind<T, O>, memo: IntPairMap, comp: number, code: number): O {
+    const k = memo.get(comp, code);
+    return k >= 0 ? this.outs[k] : this.compute(kind, memo, comp, code, code, 0);
   }
 }
 

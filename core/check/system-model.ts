@@ -1035,10 +1035,7 @@ export function systemModel(cfg: SystemCheckConfig): ExplorerModel<SystemTuple, 
     intern: internTarget,
     out: (slot, c, evs, next, code) => outOf(slot, c, evs, next, (code & 7) === K_TICK || (code & 7) === K_CRASH),
   };
-  const targetStep = (comp: number, code: number): StepOut => {
-    const k = tMemo.get(comp, code);
-    return k >= 0 ? outs[k] : steps.compute(targetKind, tMemo, comp, code, code, 0);
-  };
+  const targetStep = (comp: number, code: number): StepOut => steps.step(targetKind, tMemo, comp, code);
 
   const clientKind: ComponentKind<ClientState, StepOut> = {
     role: 'clients',
