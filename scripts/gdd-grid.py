@@ -17,11 +17,10 @@ Conversely every exact cover gives a 5-GDD of type 2^15 (the 14 row/column block
 blocks; `--decode` rebuilds and verifies it). So (30,5,7) has a spread-1 table iff one of the 16
 covers is solvable.
 
-usage: gdd-grid.py GRAPHS.g6 OUTDIR          writes OUTDIR/grid-<i>.xc (near-dlx format) and
-                                             OUTDIR/grid-<i>.cnf (DIMACS: one variable per option, per
-                                             item at least one + at most one, sequential counter)
-       gdd-grid.py GRAPHS.g6 OUTDIR --decode I SOLFILE   verify a solution for graph I: near-dlx's
-                                             "v ids" line, or a SAT solver's model ("v" literal lines)
+usage: gdd-grid.py GRAPHS.g6 OUTDIR          writes OUTDIR/grid-<i>.xc (near-dlx format; xc2cnf.py
+                                             turns it into CNF and a SAT model back into "v ids")
+       gdd-grid.py GRAPHS.g6 OUTDIR --decode I SOLFILE   verify a solution for graph I (a "v ids" line,
+                                             as near-dlx.c and xc2cnf.py --decode print it)
 GRAPHS.g6: `nauty-genbg -d3:3 -D3:3 7 7` (Debian package nauty).
 """
 import sys, itertools, os
@@ -99,36 +98,6 @@ def verify(cells, chosen):
     return blocks
 
 
-def write_cnf(path, nitems, opts):
-    """Exact cover as CNF: variable j+1 = option j; per item one clause (at least one) and an
-    at-most-one (pairwise up to 6 options, else a sequential counter with auxiliary variables)."""
-    holders = [[] for _ in range(nitems)]
-    for j, (_, _, items) in enumerate(opts):
-        for it in items:
-            holders[it].append(j + 1)
-    nv = len(opts)
-    clauses = []
-    for hs in holders:
-        clauses.append(hs[:])
-        if len(hs) <= 6:
-            clauses.extend([-a, -b] for a, b in itertools.combinations(hs, 2))
-            continue
-        # s_i <-> some of hs[0..i] is true
-        prev = None
-        for i, x in enumerate(hs):
-            nv += 1
-            si = nv
-            clauses.append([-x, si])
-            if prev is not None:
-                clauses.append([-prev, si])
-                clauses.append([-prev, -x])
-            prev = si
-    with open(path, 'w') as f:
-        f.write(f'p cnf {nv} {len(clauses)}\n')
-        for c in clauses:
-            f.write(' '.join(map(str, c)) + ' 0\n')
-
-
 def main():
     g6, outdir = sys.argv[1], sys.argv[2]
     graphs = [l for l in open(g6) if l.strip() and not l.startswith('>')]
@@ -138,10 +107,7 @@ def main():
         _, adj = g6_decode(graphs[i])
         cells = grid_cells(adj)
         _, _, opts = build(cells)
-        if 's' in sol and 'SATISFIABLE' in sol:  # a SAT model: positive literals = chosen options + 1
-            ids = [int(t) - 1 for t in sol if t.lstrip('-').isdigit() and 0 < int(t) <= len(opts)]
-        else:
-            ids = [int(t) for t in sol[1:]] if sol and sol[0] == 'v' else []
+        ids = [int(t) for t in sol[1:]] if sol and sol[0] == 'v' else []
         blocks = verify(cells, [opts[j] for j in ids])
         print('VERIFIED 5-GDD of type 2^15 (30,5,7):')
         for b in blocks:
@@ -157,7 +123,6 @@ def main():
             f.write(f'{nitems} {len(opts)}\n')
             for j, (_, _, items) in enumerate(opts):
                 f.write(f'{j} ' + ' '.join(map(str, items)) + '\n')
-        write_cnf(os.path.join(outdir, f'grid-{i}.cnf'), nitems, opts)
         print(f'graph {i}: {nitems} items ({len(pairs)} pairs + 28 cells), {len(opts)} options')
 
 
